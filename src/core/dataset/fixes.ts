@@ -2,7 +2,7 @@
 // editor; the host turns them into WorkspaceEdits. Each fix re-locates its key or value in the current line text with a
 // JSON parser (offsets, not the problem's columns), so a fix stays correct after the user typed elsewhere on the line,
 // and it only ever replaces the few characters concerned: key order, spacing, escapes and unknown keys are untouched.
-import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Problem, ProblemCode } from './types';
 
 /** Columns are 1-based and `endColumn` is exclusive, like `Problem`. */
@@ -170,7 +170,7 @@ export function parseFieldPath(field: string): Array<string | number> {
 }
 
 function parseLine(lineText: string): JsonNode | undefined {
-  const errors: Array<{ error: number }> = [];
+  const errors: ParseError[] = [];
   const root = parseTree(lineText, errors, { allowTrailingComma: false, disallowComments: true });
   // A line that does not parse as one JSON object has a json-parse problem of its own; fixing keys in it would guess.
   return root?.type === 'object' && errors.length === 0 ? root : undefined;
