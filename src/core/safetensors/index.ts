@@ -1,0 +1,2 @@
+export { decodeSafetensors, encodeSafetensors, toFloat32, halfToFloat, SafetensorsError } from './format';
+export type { SafetensorsDtype, RawTensor, SafetensorsContents, F32Tensor } from './format';
