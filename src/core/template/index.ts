@@ -1,0 +1,15 @@
+// The template core: Hugging Face–compatible Jinja templates, presets, and the trained-span mask.
+export type { Rendering, RecordRenderer } from './types';
+export { TemplateError, RenderError } from './errors';
+export { compileTemplate, type CompiledTemplate, type TemplateKind } from './compile';
+export {
+  createRenderer,
+  defaultRenderer,
+  type RendererSpec,
+  type TemplateRenderer,
+  type DetailedRendering,
+  type ResponsePlacement,
+} from './renderer';
+export { PRESETS, PRESET_NAMES, getPreset, isPresetName, type PresetName } from './presets/index';
+export type { Preset, TemplateSet } from './presets/types';
+export type { Span } from './spans';
