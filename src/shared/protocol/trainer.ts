@@ -1,0 +1,138 @@
+// The trainer child's IPC: one union narrowed on `type`, validated on receipt on both sides, because a message
+// crosses a process boundary and a malformed one must become a clear error, never a crash of the editor.
+
+/** What the parent asks the child to train. Paths are absolute. */
+export interface TrainRequest {
+  data: string;
+  /** An eval split file; without it `evalFraction` of the training data is held out. */
+  eval?: string;
+  evalFraction?: number;
+  out: string;
+  /** `tiny` (the built-in model, random init) or a model / checkpoint / run folder. */
+  model: string;
+  /** Resume from `out/checkpoint` when it exists (the CLI decides; the child refuses to overwrite otherwise). */
+  resume: boolean;
+  skipInvalid: boolean;
+  includeRejected: boolean;
+  /** Plain config values overriding the preset (see src/trainer/config.ts). */
+  overrides: Record<string, number | boolean | string | Record<string, number>>;
+}
+
+export interface MetricsRow {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  grad_norm: number;
+  tokens_per_second: number;
+  elapsed_s: number;
+  /** Loss per trained token of each task in the logged step, when records carry `task`/`category`. */
+  per_task?: Record<string, number>;
+}
+
+export interface TaskScore {
+  n: number;
+  exact_match: number;
+  loss: number;
+}
+
+export interface EvalRow {
+  split: 'eval';
+  step: number;
+  epoch: number;
+  elapsed_s: number;
+  loss: number;
+  /** Over the exact-match sample; null when no sample was generated. */
+  exact_match: number | null;
+  per_task?: Record<string, TaskScore>;
+  /** Records marked `unseen: true` (paraphrased instructions) against the rest. */
+  seen?: TaskScore;
+  unseen?: TaskScore;
+}
+
+export interface GenerationSample {
+  task: string;
+  prompt: string;
+  expected: string;
+  output: string;
+  unseen: boolean;
+}
+
+export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed';
+
+export type ParentToChild =
+  | { type: 'start'; request: TrainRequest }
+  | { type: 'cancel' };
+
+export type ChildToParent =
+  | { type: 'progress'; step: number; totalSteps: number; loss: number; tokensPerSecond: number; etaSeconds: number | null; elapsedSeconds: number }
+  | { type: 'metrics'; row: MetricsRow }
+  | { type: 'eval'; row: EvalRow; samples: GenerationSample[] }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'done'; status: 'finished' | 'stopped'; step: number; outDir: string; bestEvalLoss: number | null; reason: string }
+  | { type: 'error'; message: string };
+
+export type TrainerMessage = ParentToChild | ChildToParent;
+
+export class ProtocolError extends Error {}
+
+type Check = (v: unknown) => boolean;
+const num: Check = (v) => typeof v === 'number' && !Number.isNaN(v);
+const finiteOrNull: Check = (v) => v === null || num(v);
+const str: Check = (v) => typeof v === 'string';
+const bool: Check = (v) => typeof v === 'boolean';
+const optional = (c: Check): Check => (v) => v === undefined || c(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const record = (c: Check): Check => (v) => isObj(v) && Object.values(v).every(c);
+const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
+const shape = (fields: Record<string, Check>): Check => (v) => isObj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
+
+const taskScore = shape({ n: num, exact_match: num, loss: num });
+const overrideValue: Check = (v) => num(v) || bool(v) || str(v) || record(num)(v);
+
+const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
+  start: {
+    request: shape({
+      data: str, eval: optional(str), evalFraction: optional(num), out: str, model: str,
+      resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue),
+    }),
+  },
+  cancel: {},
+};
+
+const childFields: Record<ChildToParent['type'], Record<string, Check>> = {
+  progress: { step: num, totalSteps: num, loss: num, tokensPerSecond: num, etaSeconds: finiteOrNull, elapsedSeconds: num },
+  metrics: {
+    row: shape({ step: num, epoch: num, loss: num, lr: num, grad_norm: num, tokens_per_second: num, elapsed_s: num, per_task: optional(record(num)) }),
+  },
+  eval: {
+    row: shape({
+      split: oneOf('eval'), step: num, epoch: num, elapsed_s: num, loss: num, exact_match: finiteOrNull,
+      per_task: optional(record(taskScore)), seen: optional(taskScore), unseen: optional(taskScore),
+    }),
+    samples: (v) => Array.isArray(v) && v.every(shape({ task: str, prompt: str, expected: str, output: str, unseen: bool })),
+  },
+  log: { level: oneOf('info', 'warn'), message: str },
+  done: { status: oneOf('finished', 'stopped'), step: num, outDir: str, bestEvalLoss: finiteOrNull, reason: str },
+  error: { message: str },
+};
+
+function validate<T extends { type: string }>(raw: unknown, table: Record<string, Record<string, Check>>, side: string): T {
+  if (!isObj(raw)) throw new ProtocolError(`${side}: message is not an object`);
+  const type = raw.type;
+  if (typeof type !== 'string' || !Object.hasOwn(table, type)) throw new ProtocolError(`${side}: unknown message type ${JSON.stringify(type)}`);
+  for (const [field, check] of Object.entries(table[type])) {
+    if (!check(raw[field])) throw new ProtocolError(`${side}: "${type}" message has a missing or malformed field "${field}"`);
+  }
+  return raw as unknown as T;
+}
+
+/** Validates a message the child received from the parent. */
+export function parseParentMessage(raw: unknown): ParentToChild {
+  return validate<ParentToChild>(raw, parentFields, 'message to trainer');
+}
+
+/** Validates a message the parent received from the child. */
+export function parseChildMessage(raw: unknown): ChildToParent {
+  return validate<ChildToParent>(raw, childFields, 'message from trainer');
+}

@@ -1,0 +1,283 @@
+// The training loop, top to bottom: run folder → config → model → data → engine → loop (log, eval, checkpoint,
+// cancel, time budget) → final eval and checkpoint. Everything touching TensorFlow.js is behind the Engine.
+import { existsSync, mkdirSync } from 'node:fs';
+import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
+import type { RecordRenderer } from '../core/template/types';
+import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared/protocol/trainer';
+import type { Batch, Engine, GptConfig, NamedArrays, OptimizerSettings } from './engine/types';
+import { gptConfigOf, resolveConfig, type TrainConfig } from './config';
+import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint';
+import { groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
+import { evaluate, type EvalResult } from './evaluate';
+import { holdOut, loadRecords, type Item } from './prepare';
+import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, type RunInfo } from './runFolder';
+import { TaskSampler } from './sampler';
+import { learningRate } from './schedule';
+import { resolveModelDir } from './modelDir';
+
+export type EngineFactory = (opts: { config: GptConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
+
+export interface TrainHooks {
+  emit(msg: ChildToParent): void;
+  /** True once a cancel (message or signal) arrived: the loop checkpoints and stops. */
+  stopRequested(): boolean;
+  createEngine: EngineFactory;
+  renderer: RecordRenderer;
+  /** Seconds since an arbitrary origin (injectable so the loop is testable). */
+  now?: () => number;
+}
+
+export interface TrainOutcome {
+  status: 'finished' | 'stopped';
+  step: number;
+  reason: string;
+  bestEvalLoss: number | null;
+}
+
+export class RunFolderError extends Error {}
+
+/** Steps measured before a time-budgeted run fixes its total steps (and so its cosine schedule). */
+const CALIBRATION_STEPS = 10;
+
+export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
+  const now = hooks.now ?? (() => performance.now() / 1000);
+  const log = (message: string, level: 'info' | 'warn' = 'info') => hooks.emit({ type: 'log', level, message });
+  const t0 = now();
+
+  // ---- run folder: a new run, or the checkpoint of an unfinished one -------------------------------------------
+  const paths = runPaths(req.out);
+  const previousRun = readRunInfo(req.out);
+  if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
+  const ckDir = existingCheckpointDir(paths.checkpoint);
+  if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
+  const resumed: Checkpoint | null = req.resume && ckDir ? loadCheckpoint(ckDir) : null;
+  if (resumed && !resumed.state) throw new RunFolderError(`${ckDir}: holds weights only, no training state to resume from`);
+  mkdirSync(req.out, { recursive: true });
+
+  // ---- config: the saved one when resuming (so the run continues exactly), else preset + overrides --------------
+  let cfg: TrainConfig;
+  if (resumed?.state) {
+    cfg = { ...resumed.state.config };
+    // A time budget belongs to this invocation, not to the run.
+    if (typeof req.overrides.maxMinutes === 'number') cfg.maxMinutes = req.overrides.maxMinutes;
+  } else {
+    cfg = resolveConfig(req.overrides);
+  }
+
+  // ---- model: the built-in tiny GPT from random weights, or a saved model folder --------------------------------
+  let base: Checkpoint | null = null;
+  if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
+  const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
+  const model: GptConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
+  if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
+  const seqLen = cfg.contextLength;
+
+  // ---- data ------------------------------------------------------------------------------------------------------
+  const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
+  const trainSet = await loadRecords(req.data, tokenizer, hooks.renderer, loadOpts);
+  let trainItems: Item[] = trainSet.items;
+  let evalItems: Item[] = [];
+  if (req.eval) {
+    evalItems = (await loadRecords(req.eval, tokenizer, hooks.renderer, { ...loadOpts, includeRejected: true })).items;
+  } else {
+    const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
+    trainItems = split.train;
+    evalItems = split.held;
+  }
+  if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
+  if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
+  if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
+  const examples: Example[] = trainItems.map((it) => it.example);
+  const byTask = new Map<string, number[]>();
+  examples.forEach((ex, i) => byTask.set(ex.task, [...(byTask.get(ex.task) ?? []), i]));
+  const multiTask = byTask.size > 1;
+  log(`data: ${examples.length} training examples${multiTask ? ` in ${byTask.size} tasks (${[...byTask].map(([t, ix]) => `${t} ${ix.length}`).join(', ')})` : ''}, ${evalItems.length} eval`);
+
+  // ---- engine ----------------------------------------------------------------------------------------------------
+  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: base?.params, threads: cfg.threads || undefined });
+  if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
+  log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
+  log(`model: ${model.nLayers} layers, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
+
+  // ---- training state ----------------------------------------------------------------------------------------------
+  const rowsPerStep = cfg.batchSize * cfg.gradAccum;
+  const sampler = resumed?.state ? TaskSampler.restore(resumed.state.sampler) : TaskSampler.create(byTask, cfg.taskWeights, cfg.seed);
+  let step = resumed?.state?.step ?? 0;
+  let totalSteps = resumed?.state?.totalSteps ?? plannedSteps(cfg, examples, seqLen, rowsPerStep);
+  let bestEvalLoss = resumed?.state?.bestEvalLoss ?? null;
+  let bestStep = resumed?.state?.bestStep ?? null;
+  let evalsWithoutImprovement = resumed?.state?.evalsWithoutImprovement ?? 0;
+  let tokensSeen = resumed?.state?.tokensSeen ?? 0;
+  const elapsedBefore = resumed?.state?.elapsedSeconds ?? 0;
+  const elapsed = () => elapsedBefore + (now() - t0);
+  const budgetSeconds = cfg.maxMinutes > 0 ? cfg.maxMinutes * 60 : Infinity;
+  if (resumed) {
+    truncateMetrics(req.out, step);
+    log(`resumed from ${ckDir} at step ${step} of ${totalSteps || '?'}`);
+  }
+  const startedAt = previousRun?.started_at ?? new Date().toISOString();
+  const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
+    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg }, backend: engine.backend,
+    parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
+    best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
+  });
+  writeRunInfo(req.out, runInfo({}));
+
+  const saveLatest = async () => {
+    const state: Omit<TrainingState, 'files' | 'optimizer'> = {
+      step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
+    };
+    const { params, optimizer } = await engine.getState();
+    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state });
+  };
+
+  const evalSettings = { seqLen, batchSize: cfg.batchSize, packing: cfg.packing, exactMatchSamples: cfg.exactMatchSamples, maxNewTokens: cfg.maxNewTokens };
+  /** Evaluates, logs the row, keeps the best weights; returns true when early stopping says stop. */
+  const runEval = async (): Promise<boolean> => {
+    if (!evalItems.length) return false;
+    const r: EvalResult = await evaluate({ engine, tokenizer, renderer: hooks.renderer, shouldStop: hooks.stopRequested }, evalItems, evalSettings);
+    if (hooks.stopRequested()) return false;
+    const row: EvalRow = { split: 'eval', step, epoch: sampler.consumed / examples.length, elapsed_s: round(elapsed(), 3), loss: r.loss, exact_match: r.exact_match, per_task: multiTask ? r.per_task : undefined, seen: r.seen, unseen: r.unseen };
+    appendMetrics(req.out, row);
+    hooks.emit({ type: 'eval', row, samples: r.samples });
+    if (bestEvalLoss === null || r.loss < bestEvalLoss) {
+      bestEvalLoss = r.loss;
+      bestStep = step;
+      evalsWithoutImprovement = 0;
+      const { params } = await engine.getState();
+      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null });
+    } else {
+      evalsWithoutImprovement++;
+    }
+    return cfg.patience > 0 && evalsWithoutImprovement >= cfg.patience;
+  };
+
+  // ---- the loop ----------------------------------------------------------------------------------------------------
+  const opt: OptimizerSettings = { lr: cfg.lr, beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm };
+  let status: TrainOutcome['status'] = 'finished';
+  let reason = 'completed all steps';
+  let lastEvalStep = resumed ? step : -1;
+  let window = { t: now(), tokens: 0 };
+  let calibrationStart: number | null = null;
+  let lastLoss = NaN;
+  try {
+    // The first evaluation measures the model before any training: the "before" of every comparison.
+    if (step === 0) await runEval();
+    lastEvalStep = step;
+    while (totalSteps === 0 || step < totalSteps) {
+      if (hooks.stopRequested()) { status = 'stopped'; reason = 'cancelled'; break; }
+      if (elapsed() >= budgetSeconds) { reason = `time limit of ${cfg.maxMinutes} min reached`; break; }
+
+      // A time-budgeted run without a step count measures its speed, then fixes the schedule's length.
+      if (totalSteps === 0 && step === 1) calibrationStart = now();
+      if (totalSteps === 0 && calibrationStart !== null && step === 1 + CALIBRATION_STEPS) {
+        const perStep = (now() - calibrationStart) / CALIBRATION_STEPS;
+        totalSteps = Math.max(step + 1, step + Math.floor((budgetSeconds - elapsed()) / perStep));
+        log(`measured ${perStep.toFixed(3)} s/step: planning ${totalSteps} steps for the ${cfg.maxMinutes}-minute budget`);
+      }
+
+      const lr = learningRate(step, { lr: cfg.lr, minLr: cfg.minLr, warmupSteps: cfg.warmupSteps, totalSteps: totalSteps || Number.MAX_SAFE_INTEGER });
+      const stepExamples = takeStepExamples(sampler, examples, seqLen, cfg.packing, rowsPerStep);
+      const micro = microBatches(stepExamples, seqLen, cfg, tokenizer.padId);
+      const logNow = (step + 1) % cfg.logEvery === 0 || step === 0;
+      // Per-task loss of this step's examples, before the update: the same quantity as the step loss, split by task.
+      const perTask = logNow && multiTask ? await perTaskLoss(engine, stepExamples, seqLen, cfg, tokenizer.padId) : undefined;
+      const result = await engine.trainStep(micro, { ...opt, lr });
+      if (!Number.isFinite(result.loss)) throw new Error(`the loss became ${result.loss} at step ${step + 1} (try a lower --lr)`);
+      step++;
+      tokensSeen += result.tokens;
+      window.tokens += result.tokens;
+      lastLoss = result.loss;
+
+      const tokensPerSecond = window.tokens / Math.max(1e-9, now() - window.t);
+      if (logNow) {
+        const row: MetricsRow = { step, epoch: round(sampler.consumed / examples.length, 4), loss: result.loss, lr, grad_norm: result.gradNorm, tokens_per_second: round(tokensPerSecond, 1), elapsed_s: round(elapsed(), 3), per_task: perTask };
+        appendMetrics(req.out, row);
+        hooks.emit({ type: 'metrics', row });
+        window = { t: now(), tokens: 0 };
+      }
+      const remaining = totalSteps ? totalSteps - step : null;
+      const perStepSeconds = (now() - t0) / Math.max(1, step - (resumed?.state?.step ?? 0));
+      hooks.emit({
+        type: 'progress', step, totalSteps, loss: result.loss, tokensPerSecond,
+        etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetSeconds - elapsed())), elapsedSeconds: elapsed(),
+      });
+
+      if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0) {
+        lastEvalStep = step;
+        if (await runEval()) { reason = `early stopping: eval loss did not improve in ${cfg.patience} evaluations`; break; }
+      }
+      if (step % cfg.checkpointEvery === 0) {
+        await saveLatest();
+        writeRunInfo(req.out, runInfo({}));
+      }
+    }
+    if (status === 'finished' && lastEvalStep !== step && !hooks.stopRequested()) await runEval();
+    await saveLatest();
+    writeRunInfo(req.out, runInfo({ status, reason, finished_at: new Date().toISOString(), pid: null }));
+    log(`${status} at step ${step}: ${reason}; last loss ${Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : 'n/a'}${bestEvalLoss !== null ? `, best eval loss ${bestEvalLoss.toFixed(4)} at step ${bestStep}` : ''}`);
+    return { status, step, reason, bestEvalLoss };
+  } catch (e) {
+    writeRunInfo(req.out, runInfo({ status: 'failed', reason: (e as Error).message, finished_at: new Date().toISOString(), pid: null }));
+    throw e;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Steps from `steps`, or from `epochs` by laying the data out once; 0 = decided by the time budget. */
+export function plannedSteps(cfg: TrainConfig, examples: readonly Example[], seqLen: number, rowsPerStep: number): number {
+  if (cfg.steps > 0) return cfg.steps;
+  if (cfg.epochs > 0) {
+    const rows = layoutRows(examples, seqLen, cfg.packing).rows.length;
+    return Math.max(1, Math.ceil((cfg.epochs * rows) / rowsPerStep));
+  }
+  return 0;
+}
+
+/** Draws examples until `rows` rows are full; the example that does not fit waits for the next step. */
+export function takeStepExamples(sampler: TaskSampler, examples: readonly Example[], seqLen: number, packing: boolean, rows: number): Example[] {
+  const taken: Example[] = [];
+  let used = 0;
+  let fill = seqLen;
+  for (;;) {
+    const ex = examples[sampler.peek()];
+    const pairs = Math.min(pairsOf(ex), seqLen);
+    if (!packing || fill + pairs > seqLen) {
+      if (used === rows) break;
+      used++;
+      fill = 0;
+    }
+    taken.push(examples[sampler.take()]);
+    fill += pairs;
+  }
+  return taken;
+}
+
+function microBatches(stepExamples: Example[], seqLen: number, cfg: TrainConfig, padId: number): Batch[] {
+  const { rows } = layoutRows(stepExamples, seqLen, cfg.packing);
+  const out: Batch[] = [];
+  for (let i = 0; i < rows.length; i += cfg.batchSize) out.push(makeBatch(rows.slice(i, i + cfg.batchSize), seqLen, padId));
+  return out;
+}
+
+async function perTaskLoss(engine: Engine, stepExamples: Example[], seqLen: number, cfg: TrainConfig, padId: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [task, group] of groupByTask(stepExamples)) {
+    let sum = 0;
+    let tokens = 0;
+    for (const batch of microBatches(group, seqLen, cfg, padId)) {
+      const r = await engine.evalLoss(batch);
+      sum += r.lossSum;
+      tokens += r.tokens;
+    }
+    if (tokens) out[task] = sum / tokens;
+  }
+  return out;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function runFolderExists(out: string): boolean {
+  return existsSync(runPaths(out).run) || existingCheckpointDir(runPaths(out).checkpoint) !== null;
+}
