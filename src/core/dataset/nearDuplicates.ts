@@ -1,36 +1,54 @@
-// Near-duplicate detection with MinHash over word 3-shingles of normalized text (case and punctuation folded),
-// computed by one-permutation hashing (one hash per shingle, binned, densified) so the cost does not grow with the
-// signature size, and banded LSH so each record is compared only with candidates that share a band.
-// Per record it keeps a 64-byte signature and 8 band keys: hashes, never text.
+// Near-duplicate detection: MinHash over word 3-shingles of normalized text (case and punctuation folded), with
+// banded LSH so each record is compared only with candidates that share a band. Per record it keeps a 128-byte
+// signature and 8 band keys: hashes, never text.
+//
+// Two signature schemes, chosen by size, because neither is good at both ends:
+// - short texts (few shingles): classic MinHash, 32 hash functions per shingle: accurate where one-permutation
+//   hashing leaves most bins empty and densification makes unrelated short records look alike;
+// - long texts: one-permutation hashing (one hash per shingle, binned, densified): cost independent of the
+//   signature size, which keeps validation of 100 MB files near the speed of JSON.parse.
+// Signatures of the two kinds are not comparable, so each kind has its own index, and records whose size could pair
+// them with either kind (given the threshold) are entered in both. Short records also keep their (few) shingle
+// hashes, so candidates among them are confirmed by their exact Jaccard similarity, not a 32-sample estimate.
 import { HashIndex, fmix32 } from './hash';
 
 export const SIGNATURE_BINS = 32;
 const BANDS = 8;
 const ROWS = SIGNATURE_BINS / BANDS;
 const EMPTY = 0xffffffff;
+/** Shingle count where one-permutation hashing becomes accurate enough (about two shingles per bin). */
+const LARGE_FROM = 64;
+
+const SEEDS = new Uint32Array(SIGNATURE_BINS);
+const MULTS = new Uint32Array(SIGNATURE_BINS);
+for (let j = 0, s = 0x2545f491; j < SIGNATURE_BINS; j++) {
+  s = fmix32(s + 0x9e3779b9);
+  SEEDS[j] = s;
+  MULTS[j] = fmix32(s ^ 0x85ebca6b) | 1;
+}
 
 export interface NearMatch {
-  /** Ordinal of the earlier record (as given to `add`). */
+  /** Ordinal of the earlier record (the order of `add` calls that returned an id). */
   id: number;
   similarity: number;
 }
 
-export class MinHasher {
-  readonly signature = new Uint32Array(SIGNATURE_BINS);
-  private word = 0;
+/** Collects the shingle hashes of one record's text. */
+export class Shingler {
+  shingles = new Uint32Array(256);
+  count = 0;
+  private word = 0x811c9dc5;
   private inWord = false;
   private w1 = 0;
   private w2 = 0;
   private words = 0;
-  private shingles = 0;
 
   reset(): void {
-    this.signature.fill(EMPTY);
+    this.count = 0;
     this.inWord = false;
     this.w1 = 0;
     this.w2 = 0;
     this.words = 0;
-    this.shingles = 0;
     this.word = 0x811c9dc5;
   }
 
@@ -54,60 +72,101 @@ export class MinHasher {
     if (this.inWord) this.endWord();
   }
 
+  /** Completes the shingle list; false when the text had no words at all. */
+  finish(): boolean {
+    if (this.words === 0) return false;
+    // texts shorter than a shingle are one shingle of all their words
+    if (this.words < 3) this.add(Math.imul(this.w2, 0x9e3779b1) ^ this.w1 ^ this.words);
+    return true;
+  }
+
   private endWord(): void {
     const w = fmix32(this.word);
     this.word = 0x811c9dc5;
     this.inWord = false;
     this.words++;
-    if (this.words >= 3) this.addShingle(Math.imul(this.w2, 0x9e3779b1) ^ Math.imul(this.w1, 0x85ebca6b) ^ w);
+    if (this.words >= 3) this.add(Math.imul(this.w2, 0x9e3779b1) ^ Math.imul(this.w1, 0x85ebca6b) ^ w);
     this.w2 = this.w1;
     this.w1 = w;
   }
 
-  private addShingle(h: number): void {
-    h = fmix32(h);
-    const bin = h >>> 27;
-    const v = h & 0x7ffffff;
-    if (v < this.signature[bin]) this.signature[bin] = v;
-    this.shingles++;
-  }
-
-  /** Completes the signature; false when the text had no words at all. */
-  finish(): boolean {
-    if (this.words === 0) return false;
-    // texts shorter than a shingle are one shingle of all their words
-    if (this.words < 3) this.addShingle(Math.imul(this.w2, 0x9e3779b1) ^ this.w1 ^ this.words);
-    // rotation densification: an empty bin borrows the next filled bin's value, salted by the distance
-    const sig = this.signature;
-    for (let j = 0; j < SIGNATURE_BINS; j++) {
-      if (sig[j] !== EMPTY) continue;
-      for (let t = 1; t < SIGNATURE_BINS; t++) {
-        const from = sig[(j + t) % SIGNATURE_BINS];
-        if (from !== EMPTY && from < 0x8000000) { sig[j] = 0x8000000 | (fmix32(from ^ Math.imul(t, 0x9e3779b1)) & 0x7ffffff); break; }
-      }
+  private add(h: number): void {
+    if (this.count === this.shingles.length) {
+      const grown = new Uint32Array(this.count * 2);
+      grown.set(this.shingles);
+      this.shingles = grown;
     }
-    return true;
+    this.shingles[this.count++] = fmix32(h);
   }
 }
 
-/** Signatures of the records seen so far, and the LSH band tables over them. */
-export class NearDuplicateIndex {
+/** Classic MinHash: the minimum of each of 32 hash functions over the shingles. */
+export function classicSignature(shingles: Uint32Array, count: number, out: Uint32Array): void {
+  out.fill(EMPTY);
+  for (let i = 0; i < count; i++) {
+    const h = shingles[i];
+    for (let j = 0; j < SIGNATURE_BINS; j++) {
+      let v = Math.imul(h ^ SEEDS[j], MULTS[j]);
+      v = Math.imul(v ^ (v >>> 15), 0x2c1b3c6d);
+      v = (v ^ (v >>> 12)) >>> 0;
+      if (v < out[j]) out[j] = v;
+    }
+  }
+}
+
+/** One-permutation hashing with rotation densification (an empty bin borrows the next filled one, salted). */
+export function onePermutationSignature(shingles: Uint32Array, count: number, out: Uint32Array): void {
+  out.fill(EMPTY);
+  for (let i = 0; i < count; i++) {
+    const h = shingles[i];
+    const bin = h >>> 27;
+    const v = h & 0x7ffffff;
+    if (v < out[bin]) out[bin] = v;
+  }
+  for (let j = 0; j < SIGNATURE_BINS; j++) {
+    if (out[j] !== EMPTY) continue;
+    for (let t = 1; t < SIGNATURE_BINS; t++) {
+      const from = out[(j + t) % SIGNATURE_BINS];
+      if (from !== EMPTY && from < 0x8000000) { out[j] = 0x8000000 | (fmix32(from ^ Math.imul(t, 0x9e3779b1)) & 0x7ffffff); break; }
+    }
+  }
+}
+
+/** Signatures of one kind and the LSH band table over them. */
+class SignatureIndex {
+  /** Sorted distinct shingles of each record, when kept (short records). */
+  private pool = new Uint32Array(0);
+  private poolUsed = 0;
+  private starts = new Int32Array(1025);
+
+  constructor(private readonly keepShingles: boolean) {
+    if (keepShingles) this.pool = new Uint32Array(16384);
+  }
+
   private sigs = new Uint32Array(SIGNATURE_BINS * 1024);
+  private ids = new Int32Array(1024);
   private count = 0;
   private readonly bands = new HashIndex(4096);
 
-  constructor(readonly threshold: number) {}
-
-  /** Adds a signature under id `count`; returns the most similar earlier record at or above the threshold. */
-  add(sig: Uint32Array): NearMatch | undefined {
-    const id = this.count++;
-    if (id * SIGNATURE_BINS >= this.sigs.length) {
-      const grown = new Uint32Array(this.sigs.length * 2);
-      grown.set(this.sigs);
-      this.sigs = grown;
+  /** Finds the most similar earlier record at or above `threshold`, then adds this one under `id`. */
+  add(sig: Uint32Array, id: number, threshold: number, shingles?: Uint32Array): NearMatch | undefined {
+    const slot = this.count++;
+    if (slot >= this.ids.length) {
+      const s = new Uint32Array(this.sigs.length * 2);
+      s.set(this.sigs);
+      this.sigs = s;
+      const d = new Int32Array(this.ids.length * 2);
+      d.set(this.ids);
+      this.ids = d;
+      const st = new Int32Array(this.ids.length + 1);
+      st.set(this.starts);
+      this.starts = st;
     }
-    this.sigs.set(sig, id * SIGNATURE_BINS);
+    if (this.keepShingles && shingles) this.keep(slot, shingles);
+    this.sigs.set(sig, slot * SIGNATURE_BINS);
+    this.ids[slot] = id;
     let best: NearMatch | undefined;
+    let bestSlot = -1;
     for (let b = 0; b < BANDS; b++) {
       let hi = 0x9747b28c;
       let lo = b;
@@ -116,18 +175,83 @@ export class NearDuplicateIndex {
         hi = Math.imul(hi ^ v, 0x01000193);
         lo = Math.imul(lo ^ v, 0x5bd1e995) ^ (lo >>> 13);
       }
-      const other = this.bands.getOrInsert(fmix32(hi), fmix32(lo), id);
-      if (other < 0 || (best && best.id === other)) continue;
+      const other = this.bands.getOrInsert(fmix32(hi), fmix32(lo), slot);
+      if (other < 0 || other === bestSlot) continue;
       const s = this.similarity(sig, other);
-      if (s >= this.threshold && (!best || s > best.similarity || (s === best.similarity && other < best.id))) best = { id: other, similarity: s };
+      if (s >= threshold && (!best || s > best.similarity || (s === best.similarity && this.ids[other] < best.id))) {
+        best = { id: this.ids[other], similarity: s };
+        bestSlot = other;
+      }
     }
     return best;
   }
 
+  private keep(slot: number, shingles: Uint32Array): void {
+    const sorted = shingles.slice().sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
+    while (this.poolUsed + n > this.pool.length) {
+      const p = new Uint32Array(this.pool.length * 2);
+      p.set(this.pool);
+      this.pool = p;
+    }
+    this.pool.set(sorted.subarray(0, n), this.poolUsed);
+    this.starts[slot] = this.poolUsed;
+    this.poolUsed += n;
+    this.starts[slot + 1] = this.poolUsed;
+  }
+
   private similarity(sig: Uint32Array, other: number): number {
+    if (this.keepShingles) return this.exactSimilarity(this.count - 1, other);
     const base = other * SIGNATURE_BINS;
     let same = 0;
     for (let j = 0; j < SIGNATURE_BINS; j++) if (this.sigs[base + j] === sig[j]) same++;
     return same / SIGNATURE_BINS;
+  }
+
+  /** |A ∩ B| / |A ∪ B| over two kept sorted shingle lists. */
+  private exactSimilarity(a: number, b: number): number {
+    let i = this.starts[a];
+    const ie = this.starts[a + 1];
+    let j = this.starts[b];
+    const je = this.starts[b + 1];
+    const total = ie - i + (je - j);
+    let both = 0;
+    while (i < ie && j < je) {
+      const x = this.pool[i];
+      const y = this.pool[j];
+      if (x === y) { both++; i++; j++; }
+      else if (x < y) i++;
+      else j++;
+    }
+    return total === 0 ? 0 : both / (total - both);
+  }
+}
+
+export class NearDuplicateIndex {
+  private readonly small = new SignatureIndex(true);
+  private readonly large = new SignatureIndex(false);
+  private readonly sig = new Uint32Array(SIGNATURE_BINS);
+  private count = 0;
+
+  constructor(readonly threshold: number) {}
+
+  /** Adds a record's shingles under the next id (0, 1, …); returns the most similar earlier record, if any. */
+  add(shingler: Shingler): NearMatch | undefined {
+    const id = this.count++;
+    const n = shingler.count;
+    // a pair at similarity >= threshold has sizes within a factor `threshold` of each other
+    const t = Math.max(this.threshold, 0.05);
+    let best: NearMatch | undefined;
+    if (n < LARGE_FROM / t) {
+      classicSignature(shingler.shingles, n, this.sig);
+      best = this.small.add(this.sig, id, this.threshold, shingler.shingles.subarray(0, n));
+    }
+    if (n >= LARGE_FROM * t) {
+      onePermutationSignature(shingler.shingles, n, this.sig);
+      const m = this.large.add(this.sig, id, this.threshold);
+      if (m && (!best || m.similarity > best.similarity)) best = m;
+    }
+    return best;
   }
 }

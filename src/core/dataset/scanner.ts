@@ -7,7 +7,7 @@ import { closestFormat, detectFormat, isRecord } from './detect';
 import { checkRecord, type Issue } from './checks';
 import { locatePaths } from './jsonLocate';
 import { HashIndex, hashString } from './hash';
-import { MinHasher, NearDuplicateIndex } from './nearDuplicates';
+import { NearDuplicateIndex, Shingler } from './nearDuplicates';
 import { countTextTokens } from './tokens';
 import { visitContent } from './content';
 
@@ -43,7 +43,7 @@ export class DatasetScanner {
   private readonly exact = new HashIndex(4096);
   private readonly hashOut = new Uint32Array(2);
   private readonly near?: NearDuplicateIndex;
-  private readonly hasher = new MinHasher();
+  private readonly hasher = new Shingler();
   private nearLines = new Int32Array(1024);
   private nearCount = 0;
   // per-record scratch, reused to keep the hot path allocation-free
@@ -167,7 +167,7 @@ export class DatasetScanner {
     if (first >= 0) {
       this.wholeRecord(text, positionOf, 'duplicate', 'warning', `exact duplicate of line ${first}`, { firstLine: first });
     } else if (near && this.hasher.finish()) {
-      const match = this.near!.add(this.hasher.signature);
+      const match = this.near!.add(this.hasher);
       const id = this.nearCount++;
       if (id >= this.nearLines.length) {
         const grown = new Int32Array(this.nearLines.length * 2);

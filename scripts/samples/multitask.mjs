@@ -1,0 +1,105 @@
+// The multi-task set with verifiable answers for the training demo: five string/arithmetic tasks a tiny byte-level
+// model can learn in minutes. Each task has four instruction paraphrases used in training and one or two held back
+// for the eval file's `"unseen": true` records (generalization to instructions never seen, as in the seed article).
+// Budgets keep a whole alpaca prompt inside a 128-byte context: instruction <= 48, input <= 28, output <= 16 bytes.
+import { WORDS } from './words.mjs';
+
+const TASKS = {
+  uppercase: {
+    seen: ['Convert the phrase to upper case.', 'Write this in capital letters.', 'Make every letter uppercase.', 'Rewrite the text in all caps.'],
+    unseen: ['Change these words to uppercase letters.', 'Shout this phrase in block capitals.'],
+    make(r) {
+      for (;;) {
+        const n = r.int(2, 4);
+        const phrase = Array.from({ length: n }, () => r.pick(WORDS)).join(' ');
+        if (phrase.length <= 16) return { input: phrase, output: phrase.toUpperCase() };
+      }
+    },
+  },
+  reverse: {
+    seen: ['Reverse the word.', 'Spell this word backwards.', 'Write the letters in reverse order.', 'Flip the word so it reads backwards.'],
+    unseen: ['Give the word with its letters reversed.', 'Read this word from right to left.'],
+    make(r) {
+      for (;;) {
+        const w = r.pick(WORDS);
+        if (w.length >= 3 && w.length <= 7) return { input: w, output: [...w].reverse().join('') };
+      }
+    },
+  },
+  first_letters: {
+    seen: ['Give the first letter of each word.', 'Write the initials of these words.', "List each word's first letter.", 'Take the first letter of every word.'],
+    unseen: ['What are the initial letters of the words?', 'Join the opening letters of the words.'],
+    make(r) {
+      for (;;) {
+        const words = Array.from({ length: r.int(3, 5) }, () => r.pick(WORDS));
+        const input = words.join(' ');
+        if (input.length <= 28) return { input, output: words.map((w) => w[0]).join('') };
+      }
+    },
+  },
+  add: {
+    seen: ['Add the two numbers.', 'What is the sum of these numbers?', 'Compute the total of the two numbers.', 'Add these together.'],
+    unseen: ['Find the sum of the two numbers.', 'How much do these two numbers make?'],
+    make(r) {
+      const a = r.int(0, 49);
+      const b = r.int(0, 49);
+      return { input: `${a} ${b}`, output: String(a + b) };
+    },
+  },
+  sort: {
+    seen: ['Sort the characters.', 'Put these in ascending order.', 'Arrange the items from smallest to largest.', 'Order these characters.'],
+    unseen: ['List these symbols in sorted order.', 'Rearrange these so they come in order.'],
+    make(r) {
+      const pool = 'abcdefghijklmnopqrstuvwxyz0123456789';
+      const n = r.int(3, 5);
+      const picked = new Set();
+      while (picked.size < n) picked.add(r.pick(pool));
+      const items = [...picked];
+      // code-point order (digits before letters), the same order a program would check against
+      return { input: items.join(' '), output: [...items].sort().join(' ') };
+    },
+  },
+};
+
+const byteLength = (s) => Buffer.byteLength(s, 'utf8');
+
+export function makeMultitask(r, { trainPerTask = 600, evalSeenPerTask = 45, evalUnseenPerTask = 15 } = {}) {
+  const train = [];
+  const evalSet = [];
+  const evalInputs = new Set();
+  for (const [task, spec] of Object.entries(TASKS)) {
+    for (const p of [...spec.seen, ...spec.unseen]) if (byteLength(p) > 48) throw new Error(`instruction over 48 bytes: ${p}`);
+    // eval inputs first, so training can exclude them
+    const evalCases = [];
+    while (evalCases.length < evalSeenPerTask + evalUnseenPerTask) {
+      const c = spec.make(r);
+      if (evalInputs.has(c.input)) continue;
+      evalInputs.add(c.input);
+      evalCases.push(c);
+    }
+    evalCases.forEach((c, i) => {
+      const unseen = i >= evalSeenPerTask;
+      const instruction = unseen ? spec.unseen[i % spec.unseen.length] : spec.seen[i % spec.seen.length];
+      evalSet.push({ instruction, input: c.input, output: c.output, task, ...(unseen ? { unseen: true } : {}) });
+    });
+    const used = new Set();
+    let guard = 0;
+    let added = 0;
+    while (added < trainPerTask) {
+      if (++guard > trainPerTask * 200) throw new Error(`cannot draw ${trainPerTask} distinct ${task} records`);
+      const c = spec.make(r);
+      if (evalInputs.has(c.input)) continue;
+      const instruction = r.pick(spec.seen);
+      const key = `${instruction}\u0000${c.input}`;
+      if (used.has(key)) continue;
+      used.add(key);
+      train.push({ instruction, input: c.input, output: c.output, task });
+      added++;
+    }
+  }
+  for (const rec of [...train, ...evalSet]) {
+    if (byteLength(rec.input) > 28 || byteLength(rec.output) > 16) throw new Error(`budget exceeded: ${JSON.stringify(rec)}`);
+  }
+  // interleave tasks so any prefix of the file is a fair mix
+  return { train: r.shuffle(train), eval: r.shuffle(evalSet) };
+}
