@@ -1,0 +1,275 @@
+// The live loss chart: train/eval loss of one or several runs, plus lr, grad norm and throughput,
+// redrawn at most a few times a second however fast rows arrive.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import './style.css';
+import type { MetricsRow } from '../../src/core/runs/metrics';
+import { downsampleMinMax, emaSmooth, extractSeries, type Series, type XAxis } from '../../src/core/runs/series';
+import { isChartViewState, validateHostToChart, type ChartRun, type ChartToHost, type ChartViewState } from '../../src/shared/protocol/lossChart';
+
+interface VsCodeApi {
+  postMessage(m: ChartToHost): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+const REDRAW_INTERVAL_MS = 250;
+/** Points drawn per series: min/max buckets keep spikes while the cost stays flat at 100k+ rows. */
+const DRAW_BUCKETS = 1500;
+
+const saved = vscode.getState();
+const view: ChartViewState = isChartViewState(saved) ? saved : { selected: [], smoothing: 0.6, logScale: false, xAxis: 'step' };
+let runs: ChartRun[] = [];
+const rowsByRun = new Map<string, MetricsRow[]>();
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const runList = $('runs');
+const smoothing = $<HTMLInputElement>('smoothing');
+const smoothingValue = $('smoothing-value');
+const logScale = $<HTMLInputElement & { checked: boolean }>('log-scale');
+const xAxisSelect = $<HTMLElement & { value: string }>('x-axis');
+const status = $('status');
+
+function css(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+const palette = () => [
+  css('--vscode-charts-blue', '#3794ff'), css('--vscode-charts-orange', '#d18616'), css('--vscode-charts-green', '#89d185'),
+  css('--vscode-charts-purple', '#b180d7'), css('--vscode-charts-red', '#f14c4c'), css('--vscode-charts-yellow', '#cca700'),
+];
+
+function persist(): void {
+  vscode.setState(view);
+}
+
+// ---- charts ---------------------------------------------------------------------------------------
+
+interface Panel {
+  el: HTMLElement;
+  title: string;
+  /** Which field of which split, per selected run. */
+  lines: Array<{ field: string; split: 'train' | 'eval'; label: string; dash?: number[] }>;
+  plot?: uPlot;
+  smooth: boolean;
+  log: boolean;
+}
+
+const DPO_FIELDS = ['rewards/accuracies', 'rewards/margins'];
+const panels: Panel[] = [
+  { el: $('chart-loss'), title: 'loss', smooth: true, log: true, lines: [
+    { field: 'loss', split: 'train', label: 'train loss' },
+    { field: 'loss', split: 'eval', label: 'eval loss', dash: [6, 4] },
+  ] },
+  { el: $('chart-lr'), title: 'learning rate', smooth: false, log: false, lines: [{ field: 'lr', split: 'train', label: 'lr' }] },
+  { el: $('chart-grad'), title: 'gradient norm', smooth: true, log: true, lines: [{ field: 'grad_norm', split: 'train', label: 'grad norm' }] },
+  { el: $('chart-speed'), title: 'tokens / s', smooth: true, log: false, lines: [{ field: 'tokens_per_second', split: 'train', label: 'tokens/s' }] },
+  { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
+  { el: $('chart-dpo'), title: 'DPO rewards', smooth: true, log: false, lines: [
+    { field: 'rewards/accuracies', split: 'train', label: 'reward accuracy' },
+    { field: 'rewards/margins', split: 'train', label: 'reward margin', dash: [6, 4] },
+  ] },
+];
+
+/** Merges several (x, y) series onto one sorted x axis, as uPlot wants (gaps are null). */
+function align(series: Series[]): uPlot.AlignedData {
+  const xs = [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b);
+  const pos = new Map(xs.map((x, i) => [x, i]));
+  const ys = series.map((s) => {
+    const y: Array<number | null> = new Array(xs.length).fill(null);
+    s.x.forEach((x, i) => { y[pos.get(x)!] = s.y[i]; });
+    return y;
+  });
+  return [xs, ...ys] as uPlot.AlignedData;
+}
+
+function selectedRuns(): ChartRun[] {
+  const sel = view.selected.filter((id) => runs.some((r) => r.id === id));
+  const ids = sel.length ? sel : runs.slice(0, 1).map((r) => r.id);
+  return ids.map((id) => runs.find((r) => r.id === id)!);
+}
+
+function draw(): void {
+  const shown = selectedRuns();
+  const colors = palette();
+  const fg = css('--vscode-foreground', '#ccc');
+  const grid = css('--vscode-charts-lines', 'rgba(128,128,128,0.25)');
+  const isDpo = shown.some((r) => r.stage === 'dpo') || shown.some((r) => (rowsByRun.get(r.id) ?? []).some((row) => DPO_FIELDS.some((f) => f in row)));
+  for (const p of panels) {
+    const seriesData: Series[] = [];
+    const seriesOpts: uPlot.Series[] = [{ label: view.xAxis }];
+    shown.forEach((run, ri) => {
+      const rows = rowsByRun.get(run.id) ?? [];
+      for (const line of p.lines) {
+        let s = extractSeries(rows, line.field, line.split, view.xAxis as XAxis);
+        if (p.smooth && line.split === 'train' && view.smoothing > 0) s = { x: s.x, y: emaSmooth(s.y, view.smoothing) };
+        s = downsampleMinMax(s, DRAW_BUCKETS);
+        seriesData.push(s);
+        seriesOpts.push({
+          label: shown.length > 1 ? `${run.label}: ${line.label}` : line.label,
+          stroke: colors[(ri * p.lines.length + p.lines.indexOf(line)) % colors.length],
+          width: 1.5,
+          dash: line.dash,
+          points: { show: line.split === 'eval' },
+          spanGaps: true,
+        });
+      }
+    });
+    const hasData = seriesData.some((s) => s.x.length > 0);
+    const hide = !hasData && (p.el.id !== 'chart-loss') || (p.el.id === 'chart-dpo' && !isDpo);
+    p.el.hidden = hide;
+    if (hide) { p.plot?.destroy(); p.plot = undefined; continue; }
+    const data = align(seriesData);
+    const log = p.log && view.logScale;
+    const key = JSON.stringify([seriesOpts.map((s) => s.label), log, view.xAxis]);
+    if (p.plot && p.plot.root.dataset.key === key) {
+      p.plot.setData(data, true);
+      continue;
+    }
+    p.plot?.destroy();
+    const width = Math.max(240, p.el.clientWidth || document.body.clientWidth - 24);
+    const height = p.el.id === 'chart-loss' ? 320 : 160;
+    p.plot = new uPlot({
+      title: p.title,
+      width,
+      height,
+      series: seriesOpts,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      axes: [
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label: view.xAxis === 'time' ? 'seconds' : view.xAxis },
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
+      ],
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+    }, data, p.el);
+    p.plot.root.dataset.key = key;
+  }
+  updateStatus(shown);
+}
+
+function updateStatus(shown: ChartRun[]): void {
+  const primary = shown[0];
+  if (!primary) { status.textContent = 'No runs yet: start one with "Instruct Studio: Start Training".'; return; }
+  const rows = rowsByRun.get(primary.id) ?? [];
+  const lastTrain = [...rows].reverse().find((r) => r.split !== 'eval');
+  const lastEval = [...rows].reverse().find((r) => r.split === 'eval');
+  const parts = [`${primary.label} — ${primary.status}`];
+  if (lastTrain) parts.push(`step ${lastTrain.step}`, `loss ${fmt(lastTrain.loss)}`);
+  if (lastEval) parts.push(`eval loss ${fmt(lastEval.loss)}`);
+  if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${(lastEval.exact_match * 100).toFixed(1)}%`);
+  status.textContent = parts.join(' · ');
+}
+const fmt = (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : '–');
+
+let redrawTimer: number | undefined;
+let lastDraw = 0;
+function scheduleDraw(): void {
+  if (redrawTimer !== undefined) return;
+  const wait = Math.max(0, REDRAW_INTERVAL_MS - (performance.now() - lastDraw));
+  redrawTimer = window.setTimeout(() => {
+    redrawTimer = undefined;
+    lastDraw = performance.now();
+    draw();
+  }, wait);
+}
+
+// ---- run list --------------------------------------------------------------------------------------
+
+function renderRunList(): void {
+  runList.replaceChildren();
+  const shownIds = new Set(selectedRuns().map((r) => r.id));
+  for (const r of runs) {
+    const box = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean; label: string };
+    box.label = `${r.label} (${r.status})`;
+    box.checked = shownIds.has(r.id);
+    box.title = r.id;
+    box.addEventListener('change', () => {
+      const next = new Set(selectedRuns().map((x) => x.id));
+      if (box.checked) next.add(r.id); else next.delete(r.id);
+      view.selected = runs.map((x) => x.id).filter((id) => next.has(id));
+      persist();
+      vscode.postMessage({ type: 'select', runIds: view.selected });
+      scheduleDraw();
+    });
+    runList.appendChild(box);
+  }
+}
+
+// ---- controls --------------------------------------------------------------------------------------
+
+smoothing.value = String(view.smoothing);
+smoothingValue.textContent = view.smoothing.toFixed(2);
+smoothing.addEventListener('input', () => {
+  view.smoothing = Math.min(0.99, Math.max(0, Number(smoothing.value)));
+  smoothingValue.textContent = view.smoothing.toFixed(2);
+  persist();
+  scheduleDraw();
+});
+logScale.checked = view.logScale;
+logScale.addEventListener('change', () => { view.logScale = logScale.checked; persist(); scheduleDraw(); });
+xAxisSelect.value = view.xAxis;
+xAxisSelect.addEventListener('change', () => {
+  const v = xAxisSelect.value;
+  if (v === 'step' || v === 'time' || v === 'tokens') { view.xAxis = v; persist(); scheduleDraw(); }
+});
+$('export-csv').addEventListener('click', () => {
+  const primary = selectedRuns()[0];
+  if (primary) vscode.postMessage({ type: 'exportCsv', runId: primary.id });
+});
+$('export-png').addEventListener('click', () => vscode.postMessage({ type: 'exportPng', dataUrl: composePng() }));
+
+/** All visible chart canvases stacked into one PNG on the editor's background colour. */
+function composePng(): string {
+  const canvases = panels.filter((p) => p.plot && !p.el.hidden).map((p) => p.plot!.ctx.canvas);
+  const width = Math.max(1, ...canvases.map((c) => c.width));
+  const height = Math.max(1, canvases.reduce((h, c) => h + c.height, 0));
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = css('--vscode-editor-background', '#1e1e1e');
+  ctx.fillRect(0, 0, width, height);
+  let y = 0;
+  for (const c of canvases) { ctx.drawImage(c, 0, y); y += c.height; }
+  return out.toDataURL('image/png');
+}
+
+new ResizeObserver(() => { for (const p of panels) p.plot?.setSize({ width: Math.max(240, p.el.clientWidth), height: p.plot.height }); })
+  .observe(document.body);
+
+// ---- messages --------------------------------------------------------------------------------------
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const r = validateHostToChart(e.data);
+  if (!r.ok) { console.warn(`loss chart: ignored a message: ${r.reason}`); return; }
+  const m = r.message;
+  switch (m.type) {
+    case 'runs':
+      runs = m.runs;
+      if (view.selected.length === 0 && m.selected.length) view.selected = m.selected;
+      for (const id of [...rowsByRun.keys()]) if (!runs.some((x) => x.id === id)) rowsByRun.delete(id);
+      persist();
+      renderRunList();
+      break;
+    case 'rows': {
+      const list = m.reset ? [] : rowsByRun.get(m.runId) ?? [];
+      for (const row of m.rows) list.push(row);
+      rowsByRun.set(m.runId, list);
+      break;
+    }
+    case 'status': {
+      const run = runs.find((x) => x.id === m.runId);
+      if (run) { run.status = m.status; renderRunList(); }
+      break;
+    }
+  }
+  scheduleDraw();
+});
+
+vscode.postMessage({ type: 'ready' });
+if (view.selected.length) vscode.postMessage({ type: 'select', runIds: view.selected });
