@@ -1,7 +1,11 @@
 // Activation only wires the editor adapters together; each feature lives in src/host.
 import type * as vscode from 'vscode';
+import { registerAnnotator } from './host/annotator/registerAnnotator';
+import { registerDatasetFeatures } from './host/dataset/registerDatasetFeatures';
 
-export function activate(_context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): void {
+  registerDatasetFeatures(context);
+  registerAnnotator(context);
   // Features register here as they land (see src/host).
 }
 
