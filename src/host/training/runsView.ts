@@ -18,7 +18,7 @@ export class RunItem extends vscode.TreeItem {
     super(run.name, vscode.TreeItemCollapsibleState.None);
     const [icon, color] = ICONS[run.status];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    const bits = [run.status];
+    const bits: string[] = [run.status];
     if (run.bestEvalLoss !== undefined) bits.push(`eval ${run.bestEvalLoss.toFixed(3)}`);
     if (run.lastExactMatch !== undefined) bits.push(`EM ${(run.lastExactMatch * 100).toFixed(0)}%`);
     if (run.durationSeconds !== undefined) bits.push(formatDuration(run.durationSeconds));
