@@ -1,0 +1,157 @@
+// createEngine: the training loop's only entry into the model. Weights and Adam moments live here in
+// plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
+// batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
+import type { Batch, Engine, EngineState, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
+import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
+import { AdamW, clipFactor, validateSettings } from './adamw';
+import { validateBatch, type Compute } from './compute';
+import { LocalCompute } from './local';
+import { loadBackend, type BackendName } from '../backend/index';
+
+export interface CreateEngineOptions {
+  config: GptConfig;
+  /** Seeds the weight init (ignored when `params` is given). Same seed → same weights on every backend. */
+  seed: number;
+  /** Start from these weights (e.g. a checkpoint) instead of a fresh init. */
+  params?: NamedArrays;
+  /**
+   * Data-parallel worker threads for the wasm and cpu backends (each its own backend, gradients summed
+   * in shared memory). Default: one per core, at most 2. 1 computes in this thread. Native tfjs-node
+   * backends are multi-threaded already and always compute in this thread.
+   */
+  threads?: number;
+  /** Force a backend for this process (as INSTRUCT_STUDIO_BACKEND); the first engine of a process decides. */
+  backend?: BackendName;
+}
+
+export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  const config = resolveConfig(options.config);
+  const layout = paramLayout(config);
+  const params = sharedFloats(layout.total);
+  if (options.params) fromNamed(layout, options.params, params);
+  else initParams(layout, options.seed, params);
+  const loaded = await loadBackend({ force: options.backend });
+  // Data-parallel workers come in the next commit; until then everything computes in this thread.
+  const compute: Compute = new LocalCompute(loaded, config, layout, params);
+  return new GptEngine(options.config, config, layout, params, compute);
+}
+
+/** Parameter count of a config without building an engine. */
+export function countParameters(config: GptConfig): number {
+  return paramLayout(resolveConfig(config)).total;
+}
+
+/** A SharedArrayBuffer-backed array, so worker threads read the same weights without copies. */
+function sharedFloats(n: number): Float32Array<ArrayBuffer> {
+  // Typed as ArrayBuffer-backed: every API here reads it the same way.
+  return new Float32Array(new SharedArrayBuffer(n * 4)) as unknown as Float32Array<ArrayBuffer>;
+}
+
+class GptEngine implements Engine {
+  readonly backend: BackendInfo;
+  readonly parameterCount: number;
+  private optimizer: AdamW;
+  private readonly grad: Float32Array;
+  private busy = false;
+  private disposed = false;
+
+  constructor(
+    readonly config: GptConfig,
+    private readonly resolved: ResolvedConfig,
+    private readonly layout: ParamLayout,
+    private readonly params: Float32Array,
+    private readonly compute: Compute,
+  ) {
+    this.backend = compute.backend;
+    this.parameterCount = layout.total;
+    this.optimizer = new AdamW(layout);
+    this.grad = new Float32Array(layout.total);
+  }
+
+  async trainStep(microBatches: Batch[], opt: OptimizerSettings): Promise<StepResult> {
+    return this.exclusive(async () => {
+      validateSettings(opt);
+      if (microBatches.length === 0) throw new Error('trainStep needs at least one micro-batch');
+      for (const b of microBatches) validateBatch(b);
+      const grad = this.grad;
+      grad.fill(0);
+      const { lossSum, weightSum } = await this.compute.gradients(microBatches, grad);
+      const tokens = microBatches.reduce((n, b) => n + b.batchSize * b.seqLen, 0);
+      // Nothing to learn from (every token masked): no update, no optimizer step.
+      if (weightSum === 0) return { loss: 0, gradNorm: 0, trainedTokens: 0, tokens };
+      const inv = 1 / weightSum;
+      for (let i = 0; i < grad.length; i++) grad[i] *= inv;
+      const { norm, scale } = clipFactor(grad, opt.clipNorm);
+      if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (lower the learning rate?)`);
+      this.optimizer.update(this.params, grad, opt, scale);
+      this.compute.weightsChanged();
+      return { loss: lossSum / weightSum, gradNorm: norm, trainedTokens: weightSum, tokens };
+    });
+  }
+
+  async evalLoss(batch: Batch): Promise<{ lossSum: number; tokens: number }> {
+    return this.exclusive(async () => {
+      validateBatch(batch);
+      const r = await this.compute.loss(batch);
+      return { lossSum: r.lossSum, tokens: r.weightSum };
+    });
+  }
+
+  async nextTokenLogits(sequences: number[][]): Promise<Float32Array[]> {
+    return this.exclusive(async () => {
+      const T = this.resolved.contextLength;
+      const clipped = sequences.map((s, i) => {
+        if (s.length === 0) throw new Error(`sequence ${i} is empty: generation needs at least one token (e.g. BOS)`);
+        return s.length > T ? s.slice(s.length - T) : s;
+      });
+      return this.compute.lastLogits(clipped);
+    });
+  }
+
+  async getState(): Promise<EngineState> {
+    return this.exclusive(async () => ({
+      params: toNamed(this.layout, this.params),
+      optimizer: this.optimizer.step === 0 ? null : {
+        step: this.optimizer.step,
+        m: toNamed(this.layout, this.optimizer.m),
+        v: toNamed(this.layout, this.optimizer.v),
+      },
+    }));
+  }
+
+  async setState(state: EngineState): Promise<void> {
+    return this.exclusive(async () => {
+      // Validate everything before touching the live weights, so a bad state leaves the engine as it was.
+      const params = new Float32Array(this.layout.total);
+      fromNamed(this.layout, state.params, params);
+      const optimizer = new AdamW(this.layout);
+      if (state.optimizer) {
+        if (!(Number.isInteger(state.optimizer.step) && state.optimizer.step >= 0)) throw new Error(`optimizer step must be an integer ≥ 0, got ${state.optimizer.step}`);
+        fromNamed(this.layout, state.optimizer.m, optimizer.m, 'optimizer moment m');
+        fromNamed(this.layout, state.optimizer.v, optimizer.v, 'optimizer moment v');
+        optimizer.step = state.optimizer.step;
+      }
+      this.params.set(params);
+      this.optimizer = optimizer;
+      this.compute.weightsChanged();
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.compute.dispose();
+  }
+
+  /** The engine is single-flight: overlapping calls would read weights mid-update. */
+  private async exclusive<T>(f: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Error('the engine was disposed');
+    if (this.busy) throw new Error('engine calls must not overlap: await the previous one first');
+    this.busy = true;
+    try {
+      return await f();
+    } finally {
+      this.busy = false;
+    }
+  }
+}

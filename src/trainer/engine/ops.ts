@@ -1,0 +1,125 @@
+// The model's building blocks, each a forward that keeps what its backward needs and a hand-written
+// backward. Hand-written rather than tfjs autodiff because on the wasm backend only a plain 2-D,
+// non-transposed matMul is fast (transposed or batched matMul is 10-50x slower): every product below,
+// forward and backward, is that shape, with explicit transposes where the maths has a transpose.
+// The caller owns tensor lifetimes (everything runs inside one tf.tidy per micro-batch).
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tf } from '../backend/index';
+
+export interface LayerNormCache { xhat: Tensor2D; rstd: Tensor2D }
+
+export function layerNorm(tf: Tf, x: Tensor2D, g: Tensor1D, b: Tensor1D, eps: number): { y: Tensor2D; cache: LayerNormCache } {
+  const mean = tf.mean(x, -1, true);
+  const xc = tf.sub(x, mean);
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)) as Tensor2D;
+  const xhat = tf.mul(xc, rstd) as Tensor2D;
+  return { y: tf.add(tf.mul(xhat, g), b) as Tensor2D, cache: { xhat, rstd } };
+}
+
+export function layerNormBackward(tf: Tf, dy: Tensor2D, cache: LayerNormCache, g: Tensor1D): { dx: Tensor2D; dg: Tensor1D; db: Tensor1D } {
+  const { xhat, rstd } = cache;
+  const dg = tf.sum(tf.mul(dy, xhat), 0) as Tensor1D;
+  const db = tf.sum(dy, 0) as Tensor1D;
+  const dxhat = tf.mul(dy, g);
+  const m1 = tf.mean(dxhat, -1, true);
+  const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
+  const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)), rstd) as Tensor2D;
+  return { dx, dg, db };
+}
+
+/** y = x @ W + b with W as [in, out] (HF Conv1D layout). */
+export function linear(tf: Tf, x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
+  return tf.add(tf.matMul(x, w), b) as Tensor2D;
+}
+
+/** `wT` is W transposed ([out, in]), uploaded once per weight update rather than transposed per call. */
+export function linearBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D): { dx: Tensor2D; dw: Tensor2D; db: Tensor1D } {
+  return {
+    dx: tf.matMul(dy, wT),
+    dw: tf.matMul(tf.transpose(x), dy),
+    db: tf.sum(dy, 0) as Tensor1D,
+  };
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation (GPT-2's gelu_new, PyTorch's approximate='tanh'). */
+export function gelu(tf: Tf, x: Tensor2D): { y: Tensor2D; cache: { x: Tensor2D; t: Tensor2D } } {
+  const t = tf.tanh(tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C)) as Tensor2D;
+  return { y: tf.mul(tf.mul(x, 0.5), tf.add(t, 1)) as Tensor2D, cache: { x, t } };
+}
+
+export function geluBackward(tf: Tf, dy: Tensor2D, cache: { x: Tensor2D; t: Tensor2D }): Tensor2D {
+  const { x, t } = cache;
+  // d/dx 0.5x(1+t) = 0.5(1+t) + 0.5x(1-t²)·c(1 + 3·0.044715x²)
+  const du = tf.mul(tf.add(tf.mul(tf.square(x), 3 * 0.044715), 1), GELU_C);
+  const dt = tf.mul(tf.mul(tf.sub(1, tf.square(t)), du), tf.mul(x, 0.5));
+  return tf.mul(dy, tf.add(tf.mul(tf.add(t, 1), 0.5), dt)) as Tensor2D;
+}
+
+export interface AttentionShape { batch: number; seq: number; heads: number; headDim: number }
+
+export interface AttentionCache {
+  q: Tensor2D[]; // scaled queries, one [T, hd] per (batch, head)
+  k: Tensor2D[];
+  v: Tensor2D[];
+  p: Tensor; // softmax probabilities [B*H, T, T]
+}
+
+/**
+ * Causal multi-head self-attention from the fused projection qkv [N, 3D] (columns q | k | v, heads
+ * contiguous inside each, as in HF GPT-2). `mask` is additive [B, 1, T, T]: 0 where a query may
+ * attend, a large negative number elsewhere (future positions, other packed segments).
+ * Products run per (batch, head) as 2-D matMuls: batched matMul is the slow path on wasm.
+ */
+export function attention(tf: Tf, qkv: Tensor2D, mask: Tensor, s: AttentionShape): { y: Tensor2D; cache: AttentionCache } {
+  const { batch: B, seq: T, heads: H, headDim: hd } = s;
+  const BH = B * H;
+  const split = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]); // [3, B, H, T, hd]
+  const [q4, k4, v4] = tf.unstack(split);
+  const qs = tf.mul(tf.reshape(q4, [BH, T, hd]), 1 / Math.sqrt(hd));
+  const q = tf.unstack(qs) as Tensor2D[];
+  const k = tf.unstack(tf.reshape(k4, [BH, T, hd])) as Tensor2D[];
+  const kT = tf.unstack(tf.transpose(tf.reshape(k4, [BH, T, hd]), [0, 2, 1])) as Tensor2D[];
+  const v = tf.unstack(tf.reshape(v4, [BH, T, hd])) as Tensor2D[];
+  const scores = tf.stack(q.map((qi, i) => tf.matMul(qi, kT[i])));
+  const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [BH, T, T]);
+  const pl = tf.unstack(p) as Tensor2D[];
+  const o = tf.stack(pl.map((pi, i) => tf.matMul(pi, v[i])));
+  const y = tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, H * hd]) as Tensor2D;
+  return { y, cache: { q, k, v, p } };
+}
+
+export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: AttentionShape): Tensor2D {
+  const { batch: B, seq: T, heads: H, headDim: hd } = s;
+  const BH = B * H;
+  const dO = tf.unstack(tf.reshape(tf.transpose(tf.reshape(dy, [B, T, H, hd]), [0, 2, 1, 3]), [BH, T, hd])) as Tensor2D[];
+  const vT = c.v.map((vi) => tf.transpose(vi));
+  const pT = tf.unstack(tf.transpose(c.p, [0, 2, 1])) as Tensor2D[];
+  const dP = tf.stack(dO.map((d, i) => tf.matMul(d, vT[i])));
+  const dv = tf.stack(dO.map((d, i) => tf.matMul(pT[i], d)));
+  // Softmax backward; masked entries have p = 0 so they get no gradient.
+  const dS = tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true)));
+  const dSl = tf.unstack(dS) as Tensor2D[];
+  const dST = tf.unstack(tf.transpose(dS, [0, 2, 1])) as Tensor2D[];
+  const dq = tf.mul(tf.stack(dSl.map((d, i) => tf.matMul(d, c.k[i]))), 1 / Math.sqrt(hd));
+  const dk = tf.stack(dST.map((d, i) => tf.matMul(d, c.q[i])));
+  const stacked = tf.reshape(tf.stack([dq, dk, dv]), [3, B, H, T, hd]);
+  return tf.reshape(tf.transpose(stacked, [1, 3, 0, 2, 4]), [B * T, 3 * H * hd]) as Tensor2D;
+}
+
+/**
+ * Weighted cross-entropy from logits [N, V]: returns the summed loss Σ wᵢ·nllᵢ and d(sum)/dlogits.
+ * Rows with weight 0 contribute nothing, to the loss or the gradient.
+ */
+export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; dlogits: Tensor2D } {
+  const V = logits.shape[1];
+  const shifted = tf.sub(logits, tf.max(logits, -1, true));
+  const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), -1, true)));
+  // Cast rather than oneHot(..., 'float32'): the wasm kernel returns all zeros for a float dtype.
+  const onehot = tf.cast(tf.oneHot(targets, V), 'float32');
+  const nll = tf.neg(tf.sum(tf.mul(logp, onehot), -1));
+  const lossSum = tf.sum(tf.mul(nll, weights));
+  const dlogits = tf.mul(tf.sub(tf.exp(logp), onehot), tf.reshape(weights, [-1, 1])) as Tensor2D;
+  return { lossSum, dlogits };
+}
