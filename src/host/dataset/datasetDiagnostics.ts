@@ -85,6 +85,15 @@ export class DatasetDiagnostics implements vscode.Disposable {
     return summary;
   }
 
+  /** Shows problems of a file validated from disk by a command, while it is not open in an editor. */
+  publishFile(uri: vscode.Uri, summary: ValidationSummary): void {
+    const key = uri.toString();
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+    this.collection.set(uri, summary.problems.map((p) => toDiagnostic(p, () => undefined)));
+    this.published.set(key, { summary, version: -1 });
+    this.changed.fire(uri);
+  }
+
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!isJsonlDocument(doc)) return;
     const key = doc.uri.toString();

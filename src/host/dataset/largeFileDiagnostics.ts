@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { ValidationSummary } from '../../shared/protocol/datasetWorker';
 import { toDiagnostic } from './problemDiagnostics';
 import { datasetOptions } from './settings';
 import { MAX_DIAGNOSTICS } from './datasetDiagnostics';
@@ -98,22 +99,31 @@ export class LargeFileDiagnostics implements vscode.Disposable {
     w.timer = setTimeout(() => void this.validate(uri, w), delay);
   }
 
-  private async validate(uri: vscode.Uri, w: Watched): Promise<void> {
+  /** Validates a watched file now (the Validate command); undefined when it is not one of ours. */
+  async validateNow(uri: vscode.Uri): Promise<ValidationSummary | undefined> {
+    const w = this.watched.get(uri.toString());
+    return w ? this.validate(uri, w, true) : undefined;
+  }
+
+  private async validate(uri: vscode.Uri, w: Watched, rethrow = false): Promise<ValidationSummary | undefined> {
     const started = Date.now();
     try {
       const { summary } = await this.worker.request({
         type: 'validateFile', path: uri.fsPath, options: datasetOptions(uri), maxProblems: MAX_DIAGNOSTICS,
       });
-      if (this.watched.get(uri.toString()) !== w) return;
-      if (summary.format === 'unknown') {
+      if (this.watched.get(uri.toString()) !== w) return summary;
+      if (summary.format === 'unknown' && !rethrow) {
         this.collection.delete(uri);
         this.log.info(`${uri.fsPath}: no record is instruction data; no diagnostics shown`);
-        return;
+        return summary;
       }
       this.collection.set(uri, summary.problems.map((p) => toDiagnostic(p, () => undefined)));
       this.log.info(`validated ${uri.fsPath} from disk in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.records} records, ${summary.errors} errors, ${summary.warnings} warnings${summary.truncated ? ` (first ${summary.problems.length} shown)` : ''}`);
+      return summary;
     } catch (e) {
+      if (rethrow) throw e;
       if (!(e instanceof WorkerCancelledError)) this.log.error(`validating ${uri.fsPath} from disk: ${(e as Error).message}`);
+      return undefined;
     }
   }
 

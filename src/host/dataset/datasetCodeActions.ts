@@ -1,0 +1,71 @@
+// Quick fixes on our diagnostics. The edits come from the pure `quickFixesFor` (src/core/dataset/fixes.ts), computed
+// on the line as it is now; the problem's data (misspelled key, suggested role…) comes from the last validation.
+import * as vscode from 'vscode';
+import type { DatasetFormat, Problem } from '../../core/dataset/types';
+import { quickFixesFor, type FixEdit } from '../../core/dataset/fixes';
+import { DIAGNOSTIC_SOURCE } from './problemDiagnostics';
+import type { DatasetDiagnostics } from './datasetDiagnostics';
+
+export const CONVERT_COMMAND = 'instructStudio.convertDataset';
+
+export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
+
+  constructor(private readonly diagnostics: DatasetDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const published = this.diagnostics.problemsFor(doc.uri);
+    if (!published) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      const line0 = d.range.start.line;
+      if (line0 >= doc.lineCount) continue;
+      const problem = matchProblem(published.summary.problems, d);
+      if (!problem) continue;
+      for (const fix of quickFixesFor(doc.lineAt(line0).text, problem, line0 + 1)) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [d];
+        action.isPreferred = fix.preferred;
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) action.edit.replace(doc.uri, editRange(doc, e), e.kind === 'replace' ? e.newText : '');
+        actions.push(action);
+      }
+      const target = problem.code === 'mixed-format' ? problem.data?.expected : undefined;
+      if (typeof target === 'string') actions.push(convertAction(doc.uri, target as DatasetFormat, d));
+    }
+    return actions;
+  }
+}
+
+function convertAction(uri: vscode.Uri, format: DatasetFormat, d: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction(`Convert every record to ${format} (writes a new file)`, vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [d];
+  action.command = { command: CONVERT_COMMAND, title: action.title, arguments: [uri, format] };
+  return action;
+}
+
+/**
+ * The problem a diagnostic shows. Diagnostics move with edits but the stored problems do not, so match on code and
+ * message (which name the key, role or first line) and take the nearest line.
+ */
+export function matchProblem(problems: readonly Problem[], d: vscode.Diagnostic): Problem | undefined {
+  const line = d.range.start.line + 1;
+  let best: Problem | undefined;
+  for (const p of problems) {
+    if (p.code !== d.code || p.message !== d.message) continue;
+    if (!best || Math.abs(p.line - line) < Math.abs(best.line - line)) best = p;
+  }
+  return best;
+}
+
+function editRange(doc: vscode.TextDocument, e: FixEdit): vscode.Range {
+  const line0 = e.line - 1;
+  if (e.kind === 'replace') return new vscode.Range(line0, e.startColumn - 1, line0, e.endColumn - 1);
+  const line = doc.lineAt(line0);
+  // The last line has no break of its own: take the previous line's, so no empty line is left behind.
+  if (line0 === doc.lineCount - 1 && line0 > 0) return new vscode.Range(doc.lineAt(line0 - 1).range.end, line.range.end);
+  return line.rangeIncludingLineBreak;
+}
