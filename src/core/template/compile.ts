@@ -104,11 +104,23 @@ function at(source: string, tag: Tag | undefined, name: string, reason: string, 
   return new TemplateError(reason, pos.line, pos.column, name);
 }
 
+const TOKEN_NAMES: Record<string, string> = {
+  OpenStatement: "'{%'", CloseStatement: "'%}'", OpenExpression: "'{{'", CloseExpression: "'}}'",
+  OpenParen: "'('", CloseParen: "')'", OpenSquareBracket: "'['", CloseSquareBracket: "']'",
+  OpenCurlyBracket: "'{'", CloseCurlyBracket: "'}'", Comma: "','", Dot: "'.'", Colon: "':'", Pipe: "'|'",
+  Equals: "'='", Identifier: 'a name', StringLiteral: 'a string', NumericLiteral: 'a number', Text: 'text',
+};
+
+/** The engine's messages name its token types (`CloseExpression`); users know them as `}}`. */
 function cleanMessage(e: unknown): string {
   // A TypeError from inside the parser means it ran off the end of the tokens.
   if (e instanceof TypeError) return 'unexpected end of template';
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/^Parser Error: /, '');
+  return msg
+    .replace(/^Parser Error: /, '')
+    .replace(/, got \$\{[^}]*\} instead\./, '') // an unformatted template string in the engine
+    .replace(/\. (\w+) !== (\w+)\.$/, (_, got: string, want: string) => `: expected ${TOKEN_NAMES[want] ?? want}, found ${TOKEN_NAMES[got] ?? got}`)
+    .replace(/\b(Open|Close)(Statement|Expression|Paren|SquareBracket|CurlyBracket)\b/g, (m) => TOKEN_NAMES[m] ?? m);
 }
 
 /** Parses while watching which token the parser got to; the furthest one read is where it gave up. */
@@ -194,6 +206,9 @@ function runtimeError(e: unknown, source: string, prepared: string, name: string
   tags.forEach((t, k) => {
     probed += stripped.slice(last, t.start);
     if (t.kind !== 'comment') probed += t.trimBefore ? `{{- __probe(${k}) }}` : `{{ __probe(${k}) }}`;
+    // An elif test runs without passing the probe before its tag, so it gets one inside its condition.
+    const elif = /^(\{%-?\s*elif\s)([\s\S]*?)(\s*-?%\})$/.exec(stripped.slice(t.start, t.end));
+    if (elif) { probed += `${elif[1]}(__probe(${k}) == '') and (${elif[2]})${elif[3]}`; last = t.end; return; }
     last = t.start;
   });
   probed += stripped.slice(last);
