@@ -1,7 +1,8 @@
 // Minimal edits of one JSONL line: change only the span of the value concerned, so the user's key order,
 // spacing, escapes and every other key stay byte-identical. A new key is appended to its object in the
 // line's own separator style.
-import { parseTree, findNodeAtLocation, type Node } from 'jsonc-parser';
+// The ESM build: esbuild cannot follow the UMD build's runtime require() calls, which break the bundle.
+import { parseTree, findNodeAtLocation, type Node } from 'jsonc-parser/lib/esm/main.js';
 
 export type JsonPath = Array<string | number>;
 
