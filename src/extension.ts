@@ -2,10 +2,12 @@
 import type * as vscode from 'vscode';
 import { registerAnnotator } from './host/annotator/registerAnnotator';
 import { registerDatasetFeatures } from './host/dataset/registerDatasetFeatures';
+import { registerTraining } from './host/training/registerTraining';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
   registerAnnotator(context);
+  registerTraining(context);
   // Features register here as they land (see src/host).
 }
 

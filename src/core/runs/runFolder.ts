@@ -21,6 +21,8 @@ export interface RunSummary {
   bestEvalLoss?: number;
   lastExactMatch?: number;
   hasCheckpoint: boolean;
+  /** Why it ended, as the trainer wrote it. */
+  reason?: string;
   error?: string;
 }
 
@@ -37,9 +39,11 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     summary.model = text('model');
     summary.stage = text('stage') ?? (typeof (run.config as Record<string, unknown> | undefined)?.stage === 'string' ? String((run.config as Record<string, unknown>).stage) : undefined);
     summary.startedAt = text('startedAt') ?? text('started_at');
-    summary.endedAt = text('endedAt') ?? text('ended_at') ?? text('finishedAt');
-    summary.error = text('error');
-    if (typeof run.bestEvalLoss === 'number') summary.bestEvalLoss = run.bestEvalLoss;
+    summary.endedAt = text('endedAt') ?? text('ended_at') ?? text('finished_at');
+    summary.error = text('error') ?? (summary.status === 'failed' ? text('reason') : undefined);
+    summary.reason = text('reason');
+    const best = run.best_eval_loss ?? run.bestEvalLoss;
+    if (typeof best === 'number') summary.bestEvalLoss = best;
   } catch (e) {
     summary.error = `run.json: ${(e as Error).message}`;
   }

@@ -74,7 +74,7 @@ export class LossChartPanel implements vscode.Disposable {
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly registry: RunRegistry, selected: string[]) {
     this.selected = selected;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'chart.svg');
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'loss-chart.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, { title: 'Loss Chart', bundle: 'lossChart', css: true, body: BODY });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m) => this.onMessage(m)),

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRunConfig, RunConfigError } from '../../../src/core/runs/runConfig';
+
+const file = '/work/proj/exp/first.instruct.json';
+
+test('paths resolve against the config file folder; defaults fill the rest', () => {
+  const c = parseRunConfig(JSON.stringify({ data: '../data/train.jsonl', out: 'runs/a', training: { lr: 0.001, steps: 50, taskWeights: { add: 2 } } }), file);
+  assert.equal(c.data, '/work/proj/data/train.jsonl');
+  assert.equal(c.out, '/work/proj/exp/runs/a');
+  assert.equal(c.model, 'tiny');
+  assert.equal(c.preset, 'standard');
+  assert.equal(c.stage, 'sft');
+  assert.equal(c.skipInvalid, false);
+  assert.deepEqual(c.training, { lr: 0.001, steps: 50, taskWeights: { add: 2 } });
+});
+
+test('mistakes name the file and the field', () => {
+  const bad = (o: unknown, field: RegExp) => assert.throws(() => parseRunConfig(JSON.stringify(o), file), (e: unknown) => e instanceof RunConfigError && field.test(e.message) && e.message.startsWith(file));
+  bad({ out: 'x' }, /"data" is required/);
+  bad({ data: 'd', out: 'x', lr: 0.1 }, /"lr" is not a run setting/);
+  bad({ data: 'd', out: 'x', preset: 'fast' }, /"preset" must be one of "quick", "standard"/);
+  bad({ data: 'd', out: 'x', evalFraction: 1.5 }, /"evalFraction" must be a number in \[0, 1\)/);
+  bad({ data: 'd', out: 'x', training: { lr: '0.1' } }, /"training.lr" must be a number/);
+  assert.throws(() => parseRunConfig('{"data": ', file), /is not valid JSON/);
+});
