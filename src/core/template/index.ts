@@ -13,3 +13,5 @@ export {
 export { PRESETS, PRESET_NAMES, getPreset, isPresetName, type PresetName } from './presets/index';
 export type { Preset, TemplateSet } from './presets/types';
 export type { Span } from './spans';
+export { analyzeRendering, type AnalyzeOptions, type TemplateWarning, type TemplateWarningCode } from './analysis';
+export { tokenView, trainedTokenMask, type TokenView } from './tokens';
