@@ -1,11 +1,13 @@
 // createEngine: the training loop's only entry into the model. Weights and Adam moments live here in
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
+import { availableParallelism } from 'node:os';
 import type { Batch, Engine, EngineState, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
 import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
 import { LocalCompute } from './local';
+import { PoolCompute } from './pool';
 import { loadBackend, type BackendName } from '../backend/index';
 
 export interface CreateEngineOptions {
@@ -31,8 +33,10 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   if (options.params) fromNamed(layout, options.params, params);
   else initParams(layout, options.seed, params);
   const loaded = await loadBackend({ force: options.backend });
-  // Data-parallel workers come in the next commit; until then everything computes in this thread.
-  const compute: Compute = new LocalCompute(loaded, config, layout, params);
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
+  const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
+    ? await PoolCompute.start(loaded.info, config, params, threads)
+    : new LocalCompute(loaded, config, layout, params);
   return new GptEngine(options.config, config, layout, params, compute);
 }
 

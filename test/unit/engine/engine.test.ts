@@ -153,3 +153,25 @@ function revive(key: string, value: unknown): unknown {
   if (key === 'data' && value && typeof value === 'object') return Float32Array.from(Object.values(value as Record<string, number>));
   return value;
 }
+
+test('two data-parallel worker threads train like one thread (same maths, other summation order)', async () => {
+  const batches = (s: number) => [randomBatch(TINY, 3, 8, 500 + s), randomBatch(TINY, 1, 6, 600 + s)];
+  const one = await run(21, 4, batches, 1);
+  const two = await run(21, 4, batches, 2);
+  const again = await run(21, 4, batches, 2);
+  for (let s = 0; s < 4; s++) {
+    assert.ok(Math.abs(one[s].loss - two[s].loss) < 1e-4 * one[s].loss, `step ${s}: ${one[s].loss} vs ${two[s].loss}`);
+    assert.equal(one[s].trainedTokens, two[s].trainedTokens);
+  }
+  assert.deepEqual(two.map((r) => r.loss), again.map((r) => r.loss));
+  const engine = await createEngine({ config: TINY, seed: 2, threads: 2 });
+  assert.equal(engine.backend.threads, 2);
+  const single = await createEngine({ config: TINY, seed: 2, threads: 1 });
+  const seqs = [[1, 2, 3], [4], [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]];
+  const a = await engine.nextTokenLogits(seqs);
+  const b = await single.nextTokenLogits(seqs);
+  assert.equal(a.length, 3);
+  for (let i = 0; i < 3; i++) assert.ok(relativeError(a[i], b[i]) < 1e-6);
+  await engine.dispose();
+  await single.dispose();
+});
