@@ -21,6 +21,8 @@ export const targets = [
 const optional = [
   { ...node, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js', external: nodeExternals },
   { ...node, entryPoints: ['src/host/workers/datasetWorker.ts'], outfile: 'dist/datasetWorker.js', external: nodeExternals },
+  // Data-parallel training workers (src/trainer/engine/pool.ts looks for it beside the bundle).
+  { ...node, entryPoints: ['src/trainer/engine/worker.ts'], outfile: 'dist/engineWorker.js', external: nodeExternals },
 ];
 for (const t of optional) if (existsSync(t.entryPoints[0])) targets.push(t);
 // Every webview/<name>/main.ts becomes dist/webview/<name>.js.
