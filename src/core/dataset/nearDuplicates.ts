@@ -10,12 +10,15 @@
 // Signatures of the two kinds are not comparable, so each kind has its own index, and records whose size could pair
 // them with either kind (given the threshold) are entered in both. Short records also keep their (few) shingle
 // hashes, so candidates among them are confirmed by their exact Jaccard similarity, not a 32-sample estimate.
-import { HashIndex, fmix32 } from './hash';
+import { HashIndex, fmix32, fmix32i } from './hash';
 
 export const SIGNATURE_BINS = 32;
 const BANDS = 8;
 const ROWS = SIGNATURE_BINS / BANDS;
 const EMPTY = 0xffffffff;
+// Hash seeds as int32 (constants above 2^31 would make the loop variables doubles and box them on every character).
+const FNV_SEED = 0x811c9dc5 | 0;
+const SEQ_SEED = 0x9747b28c | 0;
 /** Shingle count where one-permutation hashing becomes accurate enough (about two shingles per bin). */
 const LARGE_FROM = 64;
 
@@ -33,70 +36,107 @@ export interface NearMatch {
   similarity: number;
 }
 
-/** Collects the shingle hashes of one record's text. */
-export class Shingler {
-  shingles = new Uint32Array(256);
+/**
+ * One pass over a record's content strings that yields everything the scanner needs from the characters: an exact
+ * content key (for duplicates), word 3-shingles of the normalized text (for near-duplicates) and the first control
+ * character of each field. One pass, because on large files each extra walk over the text costs about as much as
+ * JSON.parse itself.
+ */
+export class ContentDigest {
+  shingles = new Uint32Array(1024);
   count = 0;
-  private word = 0x811c9dc5;
-  private inWord = false;
+  private h = FNV_SEED;
+  private seq = SEQ_SEED;
+  private length = 0;
   private w1 = 0;
   private w2 = 0;
   private words = 0;
 
   reset(): void {
     this.count = 0;
-    this.inWord = false;
+    this.h = FNV_SEED;
+    this.seq = SEQ_SEED;
+    this.length = 0;
     this.w1 = 0;
     this.w2 = 0;
     this.words = 0;
-    this.word = 0x811c9dc5;
   }
 
-  /** Feeds text; separate calls are separate words (fields never glue together). */
-  feed(text: string): void {
-    for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      let isWord: boolean;
-      if (c < 128) {
-        if (c >= 65 && c <= 90) c |= 32;
-        isWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-      } else {
-        // letters of every script count; typographic spaces and punctuation do not
-        isWord = !(c === 0xa0 || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xfeff);
-      }
-      if (isWord) {
-        this.word = Math.imul(this.word ^ c, 0x01000193);
-        this.inWord = true;
-      } else if (this.inWord) this.endWord();
-    }
-    if (this.inWord) this.endWord();
-  }
-
-  /** Completes the shingle list; false when the text had no words at all. */
-  finish(): boolean {
-    if (this.words === 0) return false;
-    // texts shorter than a shingle are one shingle of all their words
-    if (this.words < 3) this.add(Math.imul(this.w2, 0x9e3779b1) ^ this.w1 ^ this.words);
-    return true;
-  }
-
-  private endWord(): void {
-    const w = fmix32(this.word);
-    this.word = 0x811c9dc5;
-    this.inWord = false;
-    this.words++;
-    if (this.words >= 3) this.add(Math.imul(this.w2, 0x9e3779b1) ^ Math.imul(this.w1, 0x85ebca6b) ^ w);
-    this.w2 = this.w1;
-    this.w1 = w;
-  }
-
-  private add(h: number): void {
-    if (this.count === this.shingles.length) {
-      const grown = new Uint32Array(this.count * 2);
-      grown.set(this.shingles);
+  /**
+   * Feeds one field. `shingle` false keeps the field out of the near-duplicate text (it still counts for the exact
+   * key). Returns the first control character of the field (C0 other than tab/LF/CR, DEL, C1), or -1.
+   */
+  feed(text: string, marker: number, shingle: boolean): number {
+    const len = text.length;
+    if (this.count + (len >> 1) + 2 > this.shingles.length) {
+      let size = this.shingles.length * 2;
+      while (size < this.count + (len >> 1) + 2) size *= 2;
+      const grown = new Uint32Array(size);
+      grown.set(this.shingles.subarray(0, this.count));
       this.shingles = grown;
     }
-    this.shingles[this.count++] = fmix32(h);
+    const sh = this.shingles;
+    let h = Math.imul(this.h ^ (0x1f + marker), 0x01000193);
+    let seq = this.seq;
+    let n = this.count;
+    let w1 = this.w1;
+    let w2 = this.w2;
+    let words = this.words;
+    let word = FNV_SEED;
+    let inWord = false;
+    let ctrl = -1;
+    for (let i = 0; i <= len; i++) {
+      let c = i < len ? text.charCodeAt(i) : 32;
+      if (i < len) h = Math.imul(h ^ c, 0x01000193);
+      if (c < 128) {
+        if (c >= 65 && c <= 90) c |= 32;
+        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+          word = Math.imul(word ^ c, 0x5bd1e995);
+          inWord = true;
+          continue;
+        }
+        if (ctrl < 0 && ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127)) ctrl = c;
+      } else if (c <= 0x9f) {
+        if (ctrl < 0) ctrl = c;
+      } else if (!(c === 0xa0 || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xfeff)) {
+        // letters of every script count as word characters; typographic spaces and punctuation do not
+        word = Math.imul(word ^ c, 0x5bd1e995);
+        inWord = true;
+        continue;
+      }
+      if (inWord) {
+        const w = fmix32i(word);
+        word = FNV_SEED;
+        inWord = false;
+        words++;
+        seq = (Math.imul(seq, 31) + w) | 0;
+        if (shingle && words >= 3) sh[n++] = fmix32i(Math.imul(w2, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ w);
+        w2 = w1;
+        w1 = w;
+      }
+    }
+    this.h = h;
+    this.seq = seq;
+    this.count = n;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.words = words;
+    this.length += len + 1;
+    return ctrl;
+  }
+
+  /** The exact content key: 64 bits from an FNV hash of every character and a hash of the word sequence. */
+  key(out: Uint32Array): void {
+    out[0] = fmix32(this.h ^ this.length);
+    out[1] = fmix32(this.seq ^ Math.imul(this.words, 0x9e3779b1));
+  }
+
+  /** Completes the shingle list; false when the shingled text had no words at all. */
+  finishShingles(): boolean {
+    if (this.words === 0) return false;
+    // texts shorter than a shingle are one shingle of all their words
+    if (this.words < 3 && this.count === 0) this.shingles[this.count++] = fmix32i(Math.imul(this.w2, 0x9e3779b1) ^ this.w1 ^ this.words);
+    return this.count > 0;
   }
 }
 
@@ -237,7 +277,7 @@ export class NearDuplicateIndex {
   constructor(readonly threshold: number) {}
 
   /** Adds a record's shingles under the next id (0, 1, …); returns the most similar earlier record, if any. */
-  add(shingler: Shingler): NearMatch | undefined {
+  add(shingler: ContentDigest): NearMatch | undefined {
     const id = this.count++;
     const n = shingler.count;
     // a pair at similarity >= threshold has sizes within a factor `threshold` of each other

@@ -6,8 +6,8 @@ import { DEFAULT_MAX_TOKENS, DEFAULT_NEAR_DUPLICATE_THRESHOLD } from './types';
 import { closestFormat, detectFormat, isRecord } from './detect';
 import { checkRecord, type Issue } from './checks';
 import { locatePaths } from './jsonLocate';
-import { HashIndex, hashString } from './hash';
-import { NearDuplicateIndex, Shingler } from './nearDuplicates';
+import { HashIndex } from './hash';
+import { ContentDigest, NearDuplicateIndex } from './nearDuplicates';
 import { countTextTokens } from './tokens';
 import { visitContent } from './content';
 
@@ -19,9 +19,6 @@ export interface ScannerOptions extends ValidateOptions {
 
 /** Maps an offset in a record's text to its place in the file. */
 export type PositionOf = (offset: number) => { line: number; column: number };
-
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x3000 || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a);
@@ -43,9 +40,10 @@ export class DatasetScanner {
   private readonly exact = new HashIndex(4096);
   private readonly hashOut = new Uint32Array(2);
   private readonly near?: NearDuplicateIndex;
-  private readonly hasher = new Shingler();
+  private readonly digest = new ContentDigest();
   private nearLines = new Int32Array(1024);
   private nearCount = 0;
+  private shingle = false;
   // per-record scratch, reused to keep the hot path allocation-free
   private cur: Problem[] = [];
   private promptTokens = 0;
@@ -149,58 +147,66 @@ export class DatasetScanner {
       }
     }
     const issues = format ? checkRecord(value, format) : [];
+    // duplicates are judged on content even when the record's format is not the file's
+    const contentFormat = format ?? detected;
     this.promptTokens = this.responseTokens = this.rejectedTokens = 0;
     this.textIssues.length = 0;
-    const near = this.near !== undefined && format !== undefined;
-    if (near) this.hasher.reset();
-    if (format) {
-      visitForScan(value, format, this, near);
-      for (const t of this.textIssues) issues.push(t);
+    this.digest.reset();
+    this.shingle = this.near !== undefined && contentFormat !== undefined;
+    if (contentFormat) {
+      visitForScan(value, contentFormat, this);
+      if (format) for (const t of this.textIssues) issues.push(t);
     }
     if (issues.length) this.placeIssues(issues, text, positionOf);
-    const tokens = this.promptTokens + Math.max(this.responseTokens, this.rejectedTokens);
+    const response = Math.max(this.responseTokens, this.rejectedTokens);
+    const tokens = this.promptTokens + response;
     if (format && tokens > this.maxTokens) {
-      this.wholeRecord(text, positionOf, 'too-long', 'warning', `record is ${tokens} tokens (prompt ${this.promptTokens} + response ${Math.max(this.responseTokens, this.rejectedTokens)}), over the budget of ${this.maxTokens}`, { tokens, maxTokens: this.maxTokens });
+      this.wholeRecord(text, positionOf, 'too-long', 'warning', `record is ${tokens} tokens (prompt ${this.promptTokens} + response ${response}), over the budget of ${this.maxTokens}`, { tokens, maxTokens: this.maxTokens });
     }
-    hashString(text, this.hashOut);
-    const first = this.exact.getOrInsert(this.hashOut[0], this.hashOut[1], line);
-    if (first >= 0) {
-      this.wholeRecord(text, positionOf, 'duplicate', 'warning', `exact duplicate of line ${first}`, { firstLine: first });
-    } else if (near && this.hasher.finish()) {
-      const match = this.near!.add(this.hasher);
-      const id = this.nearCount++;
-      if (id >= this.nearLines.length) {
-        const grown = new Int32Array(this.nearLines.length * 2);
-        grown.set(this.nearLines);
-        this.nearLines = grown;
-      }
-      this.nearLines[id] = line;
-      if (match) {
-        const firstLine = this.nearLines[match.id];
-        const pct = Math.round(match.similarity * 100);
-        this.wholeRecord(text, positionOf, 'near-duplicate', 'warning', `near-duplicate of line ${firstLine} (~${pct}% similar after normalizing case, spacing and punctuation)`, { firstLine, similarity: match.similarity });
-      }
-    }
+    if (contentFormat) this.checkDuplicates(text, positionOf, line);
     const recordProblems = this.cur.length ? this.cur.slice() : [];
     this.flush();
     this.onRecord?.({ line, value, format: detected, raw: text }, recordProblems);
   }
 
+  private checkDuplicates(text: string, positionOf: PositionOf, line: number): void {
+    this.digest.key(this.hashOut);
+    const first = this.exact.getOrInsert(this.hashOut[0], this.hashOut[1], line);
+    if (first >= 0) {
+      this.wholeRecord(text, positionOf, 'duplicate', 'warning', `duplicate of line ${first} (same content)`, { firstLine: first });
+      return;
+    }
+    if (!this.shingle || !this.digest.finishShingles()) return;
+    const match = this.near!.add(this.digest);
+    const id = this.nearCount++;
+    if (id >= this.nearLines.length) {
+      const grown = new Int32Array(this.nearLines.length * 2);
+      grown.set(this.nearLines);
+      this.nearLines = grown;
+    }
+    this.nearLines[id] = line;
+    if (match) {
+      const firstLine = this.nearLines[match.id];
+      const pct = Math.round(match.similarity * 100);
+      this.wholeRecord(text, positionOf, 'near-duplicate', 'warning', `near-duplicate of line ${firstLine} (~${pct}% similar after normalizing case, spacing and punctuation)`, { firstLine, similarity: match.similarity });
+    }
+  }
+
   /** @internal called by the content walk for each content string. */
-  content(text: string, isResponse: boolean, field: string, near: boolean): void {
+  content(text: string, isResponse: boolean, field: string): void {
     const tokens = countTextTokens(text);
+    const rejected = isResponse && field.charCodeAt(0) === 114 /* r */ && field.startsWith('rejected');
     if (!isResponse) this.promptTokens += tokens;
-    else if (field.startsWith('rejected')) this.rejectedTokens += tokens;
+    else if (rejected) this.rejectedTokens += tokens;
     else this.responseTokens += tokens;
-    if (near && !field.startsWith('rejected')) this.hasher.feed(text);
+    const ctrl = this.digest.feed(text, isResponse ? 1 : 0, this.shingle && !rejected);
     const n = text.length;
     if (n > 0 && isSpace(text.charCodeAt(n - 1)) && text.trim() !== '') {
       this.textIssues.push({ code: 'trailing-whitespace', severity: 'warning', path: field, target: 'value',
         message: `"${field}" ends with whitespace`, data: { field } });
     }
-    const m = CONTROL_CHARS.exec(text);
-    if (m) {
-      const codePoint = 'U+' + m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    if (ctrl >= 0) {
+      const codePoint = 'U+' + ctrl.toString(16).toUpperCase().padStart(4, '0');
       this.textIssues.push({ code: 'control-chars', severity: 'warning', path: field, target: 'value',
         message: `"${field}" contains the control character ${codePoint}`, data: { field, codePoint } });
     }
@@ -264,10 +270,10 @@ export class DatasetScanner {
 }
 
 /** The alpaca walk is written out because it is the common case of 100 MB files; other formats use the shared walk. */
-function visitForScan(value: Record<string, unknown>, format: DatasetFormat, scanner: DatasetScanner, near: boolean): void {
+function visitForScan(value: Record<string, unknown>, format: DatasetFormat, scanner: DatasetScanner): void {
   if (format === 'alpaca') {
-    if (typeof value.instruction === 'string') scanner.content(value.instruction, false, 'instruction', near);
-    if (typeof value.input === 'string') scanner.content(value.input, false, 'input', near);
-    if (typeof value.output === 'string') scanner.content(value.output, true, 'output', near);
-  } else visitContent(value, format, (text, isResponse, field) => scanner.content(text, isResponse, field, near));
+    if (typeof value.instruction === 'string') scanner.content(value.instruction, false, 'instruction');
+    if (typeof value.input === 'string') scanner.content(value.input, false, 'input');
+    if (typeof value.output === 'string') scanner.content(value.output, true, 'output');
+  } else visitContent(value, format, (text, isResponse, field) => scanner.content(text, isResponse, field));
 }
