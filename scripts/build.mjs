@@ -6,7 +6,15 @@ import { existsSync, mkdirSync, cpSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify: production, logLevel: 'info' };
+// jsonc-parser's UMD "main" requires its parts at run time ('./impl/format'), which a bundle cannot resolve: the
+// extension failed to activate in a real VS Code. Its ES module build bundles cleanly.
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(build) {
+    build.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: `${process.cwd()}/node_modules/jsonc-parser/lib/esm/main.js` }));
+  },
+};
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify: production, logLevel: 'info', plugins: [jsoncParserEsm] };
 const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'info' };
 
 /** Optional native backends are resolved at run time from the user's machine, never bundled. */
