@@ -22,6 +22,9 @@ export async function buildIntegrationTests(): Promise<string> {
     target: 'node20',
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
+    // Prefer ES module builds: some packages' UMD "main" (jsonc-parser) requires its parts dynamically, which a
+    // bundle cannot resolve.
+    mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
   return join(testsOutDir, 'index.js');

@@ -14,16 +14,27 @@ export function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
 
+  const finish = (passes: number, failures: number, pending: number) => {
+    // One plain closing line that CI reads; the launcher adds nothing of its own when this line exists.
+    reportLine(`integration: ${passes} passed, ${failures} failed, ${pending} skipped`);
+    const resultsFile = process.env.INSTRUCT_STUDIO_TEST_RESULTS;
+    if (resultsFile) writeFileSync(resultsFile, JSON.stringify({ passes, failures, pending }));
+  };
+
   return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      const { passes, pending } = runner.stats ?? { passes: 0, pending: 0 };
-      // One plain closing line that CI reads; the launcher adds nothing of its own when this line exists.
-      reportLine(`integration: ${passes} passed, ${failures} failed, ${pending} skipped`);
-      const resultsFile = process.env.INSTRUCT_STUDIO_TEST_RESULTS;
-      if (resultsFile) writeFileSync(resultsFile, JSON.stringify({ passes, failures, pending }));
-      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
-      else if (passes === 0) reject(new Error('no integration test ran'));
-      else resolve();
-    });
+    try {
+      const runner = mocha.run((failures) => {
+        const { passes, pending } = runner.stats ?? { passes: 0, pending: 0 };
+        finish(passes, failures, pending);
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else if (passes === 0) reject(new Error('no integration test ran'));
+        else resolve();
+      });
+    } catch (error) {
+      // A test file that fails to load (a bad import) throws here, before any test: that is a failure too.
+      reportLine(`could not load the integration tests: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      finish(0, 1, 0);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }

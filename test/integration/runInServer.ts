@@ -14,6 +14,10 @@ import { buildIntegrationTests, repoRoot } from './buildTests';
 const TIMEOUT_MS = Number(process.env.INSTRUCT_STUDIO_IT_TIMEOUT_MS ?? 300_000);
 const resultsDir = join(repoRoot, 'test-results', 'integration');
 
+function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => env[k]).map((k) => [k, env[k]!]));
+}
+
 function formatLogArgs(args: unknown): string {
   return format(...(Array.isArray(args) ? args : [args]));
 }
@@ -49,7 +53,7 @@ async function main(): Promise<number> {
     server = await startWorkbenchServer('vscode-server', tools, dirs, {
       INSTRUCT_STUDIO_TEST_RESULTS: resultsFile,
       INSTRUCT_STUDIO_TEST_LOG: reportFile,
-      ...(process.env.INSTRUCT_STUDIO_TEST_GREP ? { INSTRUCT_STUDIO_TEST_GREP: process.env.INSTRUCT_STUDIO_TEST_GREP } : {}),
+      ...pick(process.env, ['INSTRUCT_STUDIO_TEST_GREP', 'INSTRUCT_STUDIO_TEST_ALL']),
     });
     browser = await launchChromium(tools);
     const page = await (await browser.newContext()).newPage();
@@ -82,6 +86,7 @@ async function main(): Promise<number> {
     });
     exitCode = await Promise.race([finished, timedOut]);
     clearTimeout(timer);
+    if (exitCode !== 0) console.error(`[integration] the extension host's test run ended with code ${exitCode}`);
   } catch (error) {
     console.error(`[integration] ${error instanceof Error ? error.message : String(error)}`);
     exitCode = 1;

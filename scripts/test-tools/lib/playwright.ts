@@ -26,6 +26,13 @@ export interface Locator {
   dblclick(options?: { timeout?: number }): Promise<void>;
   hover(options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
+  focus(options?: { timeout?: number }): Promise<void>;
+  pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
+  check(options?: { timeout?: number }): Promise<void>;
+  selectOption(value: string | string[], options?: { timeout?: number }): Promise<string[]>;
+  inputValue(options?: { timeout?: number }): Promise<string>;
+  isChecked(options?: { timeout?: number }): Promise<boolean>;
+  isEnabled(options?: { timeout?: number }): Promise<boolean>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   count(): Promise<number>;
   isVisible(): Promise<boolean>;

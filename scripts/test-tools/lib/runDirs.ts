@@ -14,18 +14,27 @@ export interface RunDirs {
   workspace: string;
 }
 
-/** Settings that keep the workbench quiet and deterministic: no tips, no welcome page, no git scanning. */
+/** Workspace settings that keep the workbench quiet and deterministic: no welcome page, no git scanning. */
 const WORKSPACE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'files.autoSave': 'off',
+};
+
+/**
+ * Application-wide settings (they are refused in workspace settings, with an error toast): no update checks,
+ * no telemetry, no experiments, no chat side bar covering the editor in screenshots.
+ */
+const USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
-  'git.enabled': false,
-  'update.mode': 'none',
-  'files.autoSave': 'off',
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export function makeRunDirs(kind: string, repoRoot: string): RunDirs {
@@ -40,6 +49,8 @@ export function makeRunDirs(kind: string, repoRoot: string): RunDirs {
   };
   for (const d of [dirs.tmp, dirs.userData, dirs.serverData, dirs.extensions, dirs.workspace]) mkdirSync(d, { recursive: true });
   fillWorkspace(dirs.workspace, repoRoot);
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2) + '\n');
   return dirs;
 }
 

@@ -48,7 +48,8 @@ export function configurationProperties(): Record<string, unknown> {
 
 /** Skips the calling test (or suite, from a before hook) until the manifest contributes `command`. */
 export function requireFeature(ctx: Mocha.Context, command: string, feature: string): void {
-  if (!contributes(command)) {
+  // INSTRUCT_STUDIO_TEST_ALL=1 runs them anyway: for checking a feature's tests before its manifest entry lands.
+  if (!contributes(command) && !process.env.INSTRUCT_STUDIO_TEST_ALL) {
     note(`skipped: ${feature} has not landed: package.json contributes no ${command}`);
     ctx.skip();
   }

@@ -27,6 +27,8 @@ export async function openInEditor(uri: vscode.Uri): Promise<vscode.TextEditor> 
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
+/** Saves first: closing a dirty editor would wait on a "Save changes?" dialog. Tests only edit scratch copies. */
 export async function closeAllEditors(): Promise<void> {
+  await vscode.workspace.saveAll(false);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

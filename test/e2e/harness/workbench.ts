@@ -1,0 +1,125 @@
+// What a user does in the workbench, in the words of the scenarios: open a file by name, run a command by its
+// title, read the Problems panel, look into a webview. Selectors of VS Code's DOM live here and nowhere else.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from '../../../scripts/test-tools/lib/playwright';
+
+export interface WorkbenchContext {
+  page: Page;
+  /** The workspace folder open in the workbench (a fresh copy of the samples and fixtures). */
+  workspace: string;
+  /** The installed extension's folder (the packaged .vsix, unpacked by code-server). */
+  extensionDir: string;
+  /** Node that runs the extension's CLI for expected values. */
+  node: string;
+  /** Where screenshots go (test-results/e2e). */
+  resultsDir: string;
+}
+
+export class Workbench {
+  readonly page: Page;
+  readonly workspace: string;
+  readonly extensionDir: string;
+  readonly resultsDir: string;
+  private readonly node: string;
+
+  constructor(ctx: WorkbenchContext) {
+    this.page = ctx.page;
+    this.workspace = ctx.workspace;
+    this.extensionDir = ctx.extensionDir;
+    this.node = ctx.node;
+    this.resultsDir = ctx.resultsDir;
+  }
+
+  /** Waits until the workbench has restored and the extension host is up (the status bar shows). */
+  async ready(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: 60_000 });
+  }
+
+  private quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Picks the row whose label is exactly `label` in the open quick input, waiting for it to be listed. */
+  private async pick(label: string): Promise<void> {
+    const row = this.quickInput()
+      .locator('.monaco-list-row')
+      .filter({ hasText: label })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** Ctrl+P, the file's name, Enter; then waits for its editor tab. */
+  async quickOpen(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().waitFor({ state: 'visible' });
+    await this.page.keyboard.type(fileName, { delay: 20 });
+    await this.pick(fileName);
+    await this.editorTab(fileName).waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  editorTab(label: string): Locator {
+    return this.page.locator('.tabs-container .tab').filter({ hasText: label }).first();
+  }
+
+  /** F1, the command's title as the palette shows it, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput().waitFor({ state: 'visible' });
+    await this.page.keyboard.type(title, { delay: 10 });
+    // Only a row whose label is this very title: a prefix match would run a different command.
+    const row = this.quickInput().locator('.monaco-list-row').filter({ hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    const label = (await row.locator('.label-name').first().innerText()).trim();
+    if (label !== title) throw new Error(`the palette's first match for "${title}" is "${label}"`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** Opens the Problems panel and returns its marker rows' text once at least `atLeast` rows show. */
+  async problems(atLeast = 1): Promise<string[]> {
+    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)').catch(async () => {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+Shift+M');
+    });
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 15_000 });
+    const deadline = Date.now() + 20_000;
+    while ((await rows.count()) < atLeast) {
+      if (Date.now() > deadline) throw new Error(`the Problems panel shows ${await rows.count()} rows, expected at least ${atLeast}`);
+      await this.page.waitForTimeout(200);
+    }
+    return rows.allInnerTexts();
+  }
+
+  /** The content of the active webview: the outer iframe the workbench owns, then the extension's own document. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** Runs the packaged extension's CLI (dist/cli.js) for values a scenario compares the UI against. */
+  cli(args: string[]): string {
+    try {
+      return execFileSync(this.node, [join(this.extensionDir, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+    } catch (error) {
+      const e = error as { status?: number; stdout?: string };
+      if (e.status === 1 && e.stdout) return e.stdout;
+      throw error;
+    }
+  }
+
+  /** An extra screenshot beside the scenario's own: test-results/e2e/<name>.png. */
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.resultsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  workspaceFile(relativePath: string): string {
+    return join(this.workspace, relativePath);
+  }
+}
