@@ -28,15 +28,15 @@ export interface BleuStats {
 
 /** N-gram counts, one map per order n = 1..4. */
 function ngramCounts(tokens: readonly string[]): Array<Map<string, number>> {
-  const byOrder: Array<Map<string, number>> = [];
-  for (let n = 1; n <= MAX_NGRAM_ORDER; n++) {
-    const counts = new Map<string, number>();
-    for (let i = 0; i + n <= tokens.length; i++) {
-      // A space cannot occur inside a token (the tokenizer splits on whitespace), so joined keys never collide.
-      const key = tokens.slice(i, i + n).join(' ');
+  const byOrder = Array.from({ length: MAX_NGRAM_ORDER }, () => new Map<string, number>());
+  for (let i = 0; i < tokens.length; i++) {
+    // A space cannot occur inside a token (the tokenizer splits on whitespace), so joined keys never collide.
+    let key = tokens[i];
+    for (let n = 1; n <= MAX_NGRAM_ORDER && i + n <= tokens.length; n++) {
+      if (n > 1) key += ' ' + tokens[i + n - 1];
+      const counts = byOrder[n - 1];
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    byOrder.push(counts);
   }
   return byOrder;
 }

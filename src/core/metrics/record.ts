@@ -1,10 +1,10 @@
 // Validating and scoring one evaluation record; the aggregates and the generations list are built from these.
-import { bleuStats, type BleuStats } from './bleu';
+import type { BleuStats } from './bleu';
 import { runChecks } from './checks/run';
 import { validateChecks } from './checks/validate';
 import type { ChecksResult } from './checks/types';
 import type { NllCount } from './perplexity';
-import { referenceList, scoreGeneration } from './score';
+import { referenceList, scoreWithBleuStats } from './score';
 import type { EvalRecord, GenerationScores, ScoreOptions } from './types';
 
 export interface RecordScores {
@@ -44,8 +44,7 @@ export function scoreRecord(record: EvalRecord, options: ScoreOptions = {}, at =
     const refs = referenceList(r.reference as string | string[], `${at}.reference`);
     // A record scored for loss only has no prediction; that is not an error.
     if (prediction !== undefined) {
-      generation = scoreGeneration(prediction, refs, options);
-      stats = bleuStats(prediction, refs, options.bleu);
+      ({ scores: generation, stats } = scoreWithBleuStats(prediction, refs, options));
     }
   }
 

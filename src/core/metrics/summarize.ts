@@ -1,5 +1,5 @@
 // Metrics of one group of scored records, with percentile-bootstrap intervals that resample whole records.
-import { addBleuStats, bleuFromStats, MAX_NGRAM_ORDER, sumBleuStats, type BleuOptions, type BleuStats } from './bleu';
+import { bleuFromStats, MAX_NGRAM_ORDER, sumBleuStats, type BleuOptions, type BleuStats } from './bleu';
 import { bootstrapStatistics, meanAt, type BootstrapOptions, type Interval } from './bootstrap';
 import type { RecordScores } from './record';
 import type { IfevalSummary, MetricIntervals, MetricSummary } from './types';
@@ -22,13 +22,23 @@ function ratioAt(num: readonly number[], den: readonly number[]): Stat {
 }
 
 function bleuAt(stats: readonly BleuStats[], options: BleuOptions | undefined): Stat {
-  const sum: BleuStats = { matches: new Array<number>(MAX_NGRAM_ORDER), totals: new Array<number>(MAX_NGRAM_ORDER), hypLength: 0, refLength: 0 };
+  // Flattened once so each resample sums a typed array instead of walking objects.
+  const width = 2 * MAX_NGRAM_ORDER + 2;
+  const flat = new Float64Array(stats.length * width);
+  stats.forEach((s, r) => flat.set([...s.matches, ...s.totals, s.hypLength, s.refLength], r * width));
+  const acc = new Float64Array(width);
   return (idx) => {
-    sum.matches.fill(0);
-    sum.totals.fill(0);
-    sum.hypLength = 0;
-    sum.refLength = 0;
-    for (let i = 0; i < idx.length; i++) addBleuStats(sum, stats[idx[i]]);
+    acc.fill(0);
+    for (let i = 0; i < idx.length; i++) {
+      const base = idx[i] * width;
+      for (let k = 0; k < width; k++) acc[k] += flat[base + k];
+    }
+    const sum: BleuStats = {
+      matches: Array.from(acc.subarray(0, MAX_NGRAM_ORDER)),
+      totals: Array.from(acc.subarray(MAX_NGRAM_ORDER, 2 * MAX_NGRAM_ORDER)),
+      hypLength: acc[2 * MAX_NGRAM_ORDER],
+      refLength: acc[2 * MAX_NGRAM_ORDER + 1],
+    };
     return bleuFromStats(sum, options, false);
   };
 }

@@ -114,17 +114,19 @@ function readQuantifier(pattern: string, i: number): { end: number; repeats: boo
   return null;
 }
 
-const context = vm.createContext({ re: null as RegExp | null, text: '' });
-const testScript = new vm.Script('re.test(text)');
+// Created on first use, so importing the checks costs nothing where no regex check runs.
+let sandbox: { context: vm.Context & { re: RegExp | null; text: string }; script: vm.Script } | null = null;
 
 /** Whether a screened pattern matches `text`; a match that outlives the time limit counts as no match. */
 export function safeRegexTest(pattern: string, flags: string, text: string): boolean {
   const problem = regexProblem(pattern, flags);
   if (problem) throw new Error(`${problem.field}: ${problem.message}`);
+  sandbox ??= { context: vm.createContext({ re: null, text: '' }) as vm.Context & { re: RegExp | null; text: string }, script: new vm.Script('re.test(text)') };
+  const { context, script } = sandbox;
   context.re = new RegExp(pattern, flags);
   context.text = text;
   try {
-    return testScript.runInContext(context, { timeout: MATCH_TIME_LIMIT_MS }) === true;
+    return script.runInContext(context, { timeout: MATCH_TIME_LIMIT_MS }) === true;
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return false;
     throw e;
