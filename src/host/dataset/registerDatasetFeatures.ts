@@ -8,6 +8,9 @@ import { DatasetHoverProvider } from './datasetHover';
 import { DatasetCodeActionProvider } from './datasetCodeActions';
 import { affectsDatasetOptions } from './settings';
 import { validateDatasetCommand } from './validateCommand';
+import { convertDatasetCommand, dedupeDatasetCommand, splitDatasetCommand } from './transformCommands';
+import { datasetTarget } from './datasetTarget';
+import { DatasetStatsPanel, STATS_VIEW_TYPE } from '../stats/statsPanel';
 import type { DatasetServices } from './services';
 
 const JSONL_SELECTOR: vscode.DocumentSelector = [
@@ -38,6 +41,14 @@ export function registerDatasetFeatures(context: vscode.ExtensionContext): Datas
     vscode.languages.registerHoverProvider(JSONL_SELECTOR, new DatasetHoverProvider(diagnostics)),
     vscode.languages.registerCodeActionsProvider(JSONL_SELECTOR, new DatasetCodeActionProvider(diagnostics), DatasetCodeActionProvider.metadata),
     vscode.commands.registerCommand('instructStudio.validateDataset', (arg?: unknown, selection?: unknown) => validateDatasetCommand(s, arg, selection)),
+    vscode.commands.registerCommand('instructStudio.convertDataset', (arg?: unknown, format?: unknown) => convertDatasetCommand(s, arg, format)),
+    vscode.commands.registerCommand('instructStudio.splitDataset', (arg?: unknown, options?: unknown) => splitDatasetCommand(s, arg, options)),
+    vscode.commands.registerCommand('instructStudio.dedupeDataset', (arg?: unknown, options?: unknown) => dedupeDatasetCommand(s, arg, options)),
+    vscode.commands.registerCommand('instructStudio.showDatasetStats', async (arg?: unknown) => {
+      const uri = await datasetTarget(arg, 'Show Statistics');
+      if (uri) DatasetStatsPanel.show(s, uri);
+    }),
+    vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, DatasetStatsPanel.serializer(s)),
     vscode.commands.registerCommand('instructStudio.showLog', () => log.show(true)),
   );
   return s;

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { siblingOutput, splitOutputs } from '../../../src/host/dataset/outputPaths';
+
+const dir = join('/data', 'sets');
+
+test('outputs sit next to the input, tagged, and never reuse an existing name', () => {
+  const taken = new Set<string>();
+  const exists = (p: string) => taken.has(p);
+  const input = join(dir, 'train.jsonl');
+  assert.equal(siblingOutput(input, 'chat', exists), join(dir, 'train.chat.jsonl'));
+  taken.add(join(dir, 'train.chat.jsonl'));
+  assert.equal(siblingOutput(input, 'chat', exists), join(dir, 'train.chat-2.jsonl'));
+  taken.add(join(dir, 'train.chat-2.jsonl'));
+  assert.equal(siblingOutput(input, 'chat', exists), join(dir, 'train.chat-3.jsonl'));
+  assert.equal(siblingOutput(join(dir, 'a.json'), 'dedup', exists), join(dir, 'a.dedup.json'));
+  assert.notEqual(siblingOutput(input, 'x', () => false), input);
+});
+
+test('train and eval names are chosen together', () => {
+  const taken = new Set([join(dir, 'd.eval.jsonl')]);
+  assert.deepEqual(splitOutputs(join(dir, 'd.jsonl'), (p) => taken.has(p)), { train: join(dir, 'd.train-2.jsonl'), eval: join(dir, 'd.eval-2.jsonl') });
+  assert.deepEqual(splitOutputs(join(dir, 'd.jsonl'), () => false), { train: join(dir, 'd.train.jsonl'), eval: join(dir, 'd.eval.jsonl') });
+});
