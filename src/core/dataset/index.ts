@@ -9,3 +9,11 @@ export { countTextTokens } from './tokens';
 export { ROLES, suggestRole } from './checks';
 export { editDistance, nearest } from './suggest';
 export { locatePaths, joinPath, type Located, type Span } from './jsonLocate';
+export { computeStats, computeFileStats, StatsAccumulator, percentile, histogram, lengthStats } from './stats';
+export { convertRecord, convertRecords, ConversionError } from './convert';
+export { splitRecords, seededRandom, type SplitOptions, type SplitResult } from './split';
+export { dedupeRecords, type DedupeOptions, type RemovedRecord } from './dedupe';
+export {
+  convertFile, splitFile, dedupeFile, writeNewFile, loadForTransform, recordLine, defaultSplitPrefix,
+  OutputExistsError, DatasetFileError, type SplitFileOptions, type WriteOptions,
+} from './transformFiles';
