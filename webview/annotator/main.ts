@@ -26,7 +26,7 @@ interface SavedState {
   filter: AnnotatorFilter;
 }
 
-type Select = HTMLElement & { value: string };
+type Select = HTMLElement & { value: string; selectedIndex: number };
 
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as Partial<SavedState> | undefined;
@@ -103,11 +103,13 @@ function setFilter(patch: Partial<AnnotatorFilter>): void {
 function options(sel: Select, first: string, values: readonly string[], current: string | undefined): void {
   const want = ['', ...values];
   const have = [...sel.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value') ?? '');
+  const index = Math.max(0, want.indexOf(current ?? ''));
   if (want.join('\u0000') !== have.join('\u0000')) {
     clear(sel);
     for (const v of want) sel.append(h('vscode-option', { value: v }, v === '' ? first : v));
-  }
-  if (sel.value !== (current ?? '')) sel.value = current ?? '';
+    // The element re-reads its options on slotchange, after this task; select only then or it shows blank.
+    setTimeout(() => { sel.selectedIndex = index; });
+  } else if (sel.selectedIndex !== index) sel.selectedIndex = index;
 }
 
 statusSel.addEventListener('change', () => setFilter({ status: (statusSel.value || undefined) as AnnotatorFilter['status'] }));

@@ -26,7 +26,9 @@ export function filterLines(
   filter: AnnotatorFilter,
 ): number[] {
   const out: number[] = [];
-  const needle = filter.text?.trim().toLowerCase() ?? '';
+  const needle = filter.text?.trim() ?? '';
+  // A case-insensitive regex scans each line in place; lower-casing 100k lines would copy the whole file per keystroke.
+  const search = needle ? new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined;
   for (let i = 0; i < index.lineCount; i++) {
     const s = index.at(i);
     if (s === undefined) {
@@ -42,7 +44,7 @@ export function filterLines(
       if (!codes || codes.length === 0) continue;
       if (filter.problem !== 'any' && !codes.includes(filter.problem)) continue;
     }
-    if (needle && !lineAt(i).toLowerCase().includes(needle)) continue;
+    if (search && !search.test(lineAt(i))) continue;
     out.push(i);
   }
   return out;
