@@ -6,7 +6,7 @@ import { DATASET_FORMATS, type DatasetFormat } from '../../core/dataset/types';
 import type { WrittenFile } from '../../shared/protocol/datasetWorker';
 import type { DatasetServices } from './services';
 import { datasetTarget } from './datasetTarget';
-import { siblingOutput, splitOutputs } from './outputPaths';
+import { siblingOutput, splitPrefix } from './outputPaths';
 import { datasetOptions } from './settings';
 import { errorMessage } from '../log';
 
@@ -41,8 +41,7 @@ export async function convertDatasetCommand(s: DatasetServices, arg?: unknown, f
   const output = siblingOutput(uri.fsPath, to);
   const result = await run(s, `Converting to ${to}`, () => s.batchWorker.request({ type: 'convert', input: uri.fsPath, output, to: to! }));
   if (!result) return undefined;
-  const skipped = result.dropped ? ` ${result.dropped} record${result.dropped === 1 ? '' : 's'} could not be converted and ${result.dropped === 1 ? 'was' : 'were'} left out (see the log).` : '';
-  await offerToOpen(s, `Wrote ${result.outputs[0].records} ${to} records to ${vscode.workspace.asRelativePath(output)}.${skipped}`, result.outputs);
+  await offerToOpen(s, `Wrote ${result.outputs[0].records} ${to} records to ${vscode.workspace.asRelativePath(output)}.`, result.outputs);
   return result;
 }
 
@@ -72,9 +71,9 @@ export async function splitDatasetCommand(s: DatasetServices, arg?: unknown, opt
     if (!picked) return undefined;
     stratify = picked.field;
   }
-  const { train, eval: evalPath } = splitOutputs(uri.fsPath);
+  const { prefix } = splitPrefix(uri.fsPath);
   const result = await run(s, 'Splitting dataset', () => s.batchWorker.request({
-    type: 'split', input: uri.fsPath, trainOutput: train, evalOutput: evalPath, evalFraction: evalFraction!, seed,
+    type: 'split', input: uri.fsPath, prefix, evalFraction: evalFraction!, seed,
     ...(stratify ? { stratify } : {}),
   }));
   if (!result) return undefined;
@@ -109,8 +108,10 @@ async function run(s: DatasetServices, title: string, job: () => Promise<Transfo
     for (const o of result.outputs) s.log.info(`${title}: wrote ${o.records} records to ${o.path}`);
     return result;
   } catch (e) {
+    // The core lists every blocking record (file:line: reason); the notification gets the first line, the log all.
+    const [first, ...rest] = errorMessage(e).split('\n');
     s.log.warn(`${title} failed: ${errorMessage(e)}`);
-    void vscode.window.showWarningMessage(`Instruct Studio: ${title.toLowerCase()} failed: ${errorMessage(e)}`);
+    void vscode.window.showWarningMessage(`Instruct Studio: ${title.toLowerCase()} failed: ${first}${rest.length ? ' (details in the Instruct Studio log)' : ''}`);
     return undefined;
   }
 }

@@ -18,10 +18,8 @@ export type WorkerRequest =
   /** Statistics of a file on disk, or of `content` (an unsaved buffer) when given. */
   | { type: 'stats'; id: number; file: string; content?: TextContent; options: ValidateOptions }
   | { type: 'convert'; id: number; input: string; output: string; to: DatasetFormat }
-  | {
-      type: 'split'; id: number; input: string; trainOutput: string; evalOutput: string;
-      evalFraction: number; seed: number; stratify?: string;
-    }
+  /** Writes `${prefix}-train.jsonl` and `${prefix}-eval.jsonl`, as the CLI does. */
+  | { type: 'split'; id: number; input: string; prefix: string; evalFraction: number; seed: number; stratify?: string }
   | { type: 'dedupe'; id: number; input: string; output: string; near: boolean; options: ValidateOptions };
 
 /** A validation result cut to what the host can show without stalling; `errors`/`warnings` count all problems. */
@@ -111,7 +109,7 @@ const requestFields: Record<WorkerRequestType, Record<string, Check>> = {
   stats: { id: int, file: str, content: optional(content), options },
   convert: { id: int, input: str, output: str, to: format },
   split: {
-    id: int, input: str, trainOutput: str, evalOutput: str,
+    id: int, input: str, prefix: str,
     evalFraction: (v) => fraction(v) && (v as number) > 0 && (v as number) < 1, seed: int, stratify: optional(str),
   },
   dedupe: { id: int, input: str, output: str, near: bool, options },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { siblingOutput, splitOutputs } from '../../../src/host/dataset/outputPaths';
+import { siblingOutput, splitPrefix } from '../../../src/host/dataset/outputPaths';
 
 const dir = join('/data', 'sets');
 
@@ -14,12 +14,13 @@ test('outputs sit next to the input, tagged, and never reuse an existing name', 
   assert.equal(siblingOutput(input, 'chat', exists), join(dir, 'train.chat-2.jsonl'));
   taken.add(join(dir, 'train.chat-2.jsonl'));
   assert.equal(siblingOutput(input, 'chat', exists), join(dir, 'train.chat-3.jsonl'));
-  assert.equal(siblingOutput(join(dir, 'a.json'), 'dedup', exists), join(dir, 'a.dedup.json'));
+  // A .json array becomes JSONL: the transformations write one record per line.
+  assert.equal(siblingOutput(join(dir, 'a.json'), 'dedup', exists), join(dir, 'a.dedup.jsonl'));
   assert.notEqual(siblingOutput(input, 'x', () => false), input);
 });
 
-test('train and eval names are chosen together', () => {
-  const taken = new Set([join(dir, 'd.eval.jsonl')]);
-  assert.deepEqual(splitOutputs(join(dir, 'd.jsonl'), (p) => taken.has(p)), { train: join(dir, 'd.train-2.jsonl'), eval: join(dir, 'd.eval-2.jsonl') });
-  assert.deepEqual(splitOutputs(join(dir, 'd.jsonl'), () => false), { train: join(dir, 'd.train.jsonl'), eval: join(dir, 'd.eval.jsonl') });
+test('train and eval names are chosen together, as the CLI names them', () => {
+  assert.deepEqual(splitPrefix(join(dir, 'd.jsonl'), () => false), { prefix: join(dir, 'd'), train: join(dir, 'd-train.jsonl'), eval: join(dir, 'd-eval.jsonl') });
+  const taken = new Set([join(dir, 'd-eval.jsonl')]);
+  assert.deepEqual(splitPrefix(join(dir, 'd.jsonl'), (p) => taken.has(p)), { prefix: join(dir, 'd-2'), train: join(dir, 'd-2-train.jsonl'), eval: join(dir, 'd-2-eval.jsonl') });
 });

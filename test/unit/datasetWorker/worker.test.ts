@@ -1,7 +1,7 @@
 // The real worker bundle, driven through the host's client in plain Node: what the editor relies on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -112,4 +112,68 @@ test('cancelAll rejects what is in flight and the next request starts a fresh wo
   const again = await client.request({ type: 'validateText', file: 'a', content: { text: LINES[1] }, options: {}, maxProblems: 10 });
   assert.equal(again.summary.records, 1);
   assert.ok(logged.filter((m) => m === 'started test worker').length >= 2, 'a second worker was started');
+});
+
+const CLEAN = [
+  '{"instruction": "Add 2 and 3.", "input": "", "output": "5", "task": "math", "id": "a1"}',
+  '{"instruction": "Name a colour.", "output": "Blue.", "task": "words", "id": "a2"}',
+  '{"instruction": "Add 2 and 3.", "input": "", "output": "5", "task": "math", "id": "a1"}',
+  '{"instruction": "Add 4 and 4.", "output": "8", "task": "math", "id": "a3"}',
+];
+
+function writeClean(name: string, lines = CLEAN): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+test('statistics of a file on disk and of an unsaved buffer', async () => {
+  const path = writeClean('stats.jsonl');
+  const { stats } = await client.request({ type: 'stats', file: path, options: { nearDuplicates: false } });
+  assert.equal(stats.records, 4);
+  assert.equal(stats.format, 'alpaca');
+  assert.equal(stats.formats.alpaca, 4);
+  assert.equal(stats.duplicates, 1);
+  assert.deepEqual(stats.tasks, { field: 'task', counts: { math: 3, words: 1 } });
+  assert.equal(stats.responseTokens.max, 5);
+  // The buffer wins over the file when given: here one record fewer than on disk.
+  const buffer = await client.request({ type: 'stats', file: path, content: { text: CLEAN.slice(0, 3).join('\n') }, options: {} });
+  assert.equal(buffer.stats.records, 3);
+});
+
+test('convert writes a new file with unknown keys kept and leaves the input byte-identical', async () => {
+  const input = writeClean('conv.jsonl');
+  const before = readFileSync(input);
+  const output = join(dir, 'conv.chat.jsonl');
+  const r = await client.request({ type: 'convert', input, output, to: 'chat' });
+  assert.deepEqual(r.outputs, [{ path: output, records: 4 }]);
+  const first = JSON.parse(readFileSync(output, 'utf8').split('\n')[0]);
+  assert.deepEqual(first.messages.map((m: { role: string }) => m.role), ['user', 'assistant']);
+  assert.equal(first.task, 'math');
+  assert.equal(first.id, 'a1');
+  assert.deepEqual(readFileSync(input), before);
+  // Never over an existing file.
+  await assert.rejects(client.request({ type: 'convert', input, output, to: 'chat' }), /already exists/);
+});
+
+test('convert refuses a file with broken lines and writes nothing', async () => {
+  const input = writeClean('broken.jsonl', [CLEAN[0], '{"instruction": ']);
+  const output = join(dir, 'broken.chat.jsonl');
+  await assert.rejects(client.request({ type: 'convert', input, output, to: 'chat' }), (e: Error) => e.message.includes(`${input}:2:`));
+  assert.equal(existsSync(output), false);
+});
+
+test('split writes train and eval under the prefix; dedupe drops the repeat', async () => {
+  const input = writeClean('split.jsonl');
+  const r = await client.request({ type: 'split', input, prefix: join(dir, 'split'), evalFraction: 0.25, seed: 7 });
+  assert.deepEqual(r.outputs.map((o) => o.path), [join(dir, 'split-train.jsonl'), join(dir, 'split-eval.jsonl')]);
+  assert.equal(r.outputs[0].records + r.outputs[1].records, 4);
+  assert.equal(r.outputs[1].records, 1);
+  const lines = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual([...lines(r.outputs[0].path), ...lines(r.outputs[1].path)].sort(), [...CLEAN].sort());
+
+  const output = join(dir, 'split.dedup.jsonl');
+  const d = await client.request({ type: 'dedupe', input, output, near: false, options: {} });
+  assert.equal(d.dropped, 1);
+  assert.deepEqual(lines(output), [CLEAN[0], CLEAN[1], CLEAN[3]]);
 });

@@ -25,7 +25,7 @@ test('worker requests: valid ones pass through unchanged, each malformed field i
   assert.throws(() => parseWorkerRequest({ ...req, id: 'x' }), /malformed field "id"/);
   assert.throws(() => parseWorkerRequest({ ...req, type: 'rm -rf' }), /unknown message type "rm -rf"/);
   assert.throws(() => parseWorkerRequest(null), /not an object/);
-  assert.throws(() => parseWorkerRequest({ type: 'split', id: 1, input: 'a', trainOutput: 'b', evalOutput: 'c', evalFraction: 1, seed: 1 }), /"evalFraction"/);
+  assert.throws(() => parseWorkerRequest({ type: 'split', id: 1, input: 'a', prefix: 'b', evalFraction: 1, seed: 1 }), /"evalFraction"/);
   assert.throws(() => parseWorkerRequest({ type: 'convert', id: 1, input: 'a', output: 'b', to: 'xml' }), /"to"/);
   assert.equal(requestIdOf({ id: 9 }), 9);
   assert.equal(requestIdOf({ id: 'nine' }), undefined);
