@@ -47,7 +47,7 @@ for (const [value, label] of [['', 'All statuses'], ['unreviewed', 'Unreviewed']
 }
 const problemSel = h('vscode-single-select', { id: 'f-problem', 'aria-label': 'Filter by problem' }) as Select;
 const taskSel = h('vscode-single-select', { id: 'f-task', 'aria-label': 'Filter by task' }) as Select;
-const search = h('vscode-textfield', { id: 'f-text', placeholder: 'Search (/)', 'aria-label': 'Search records' }) as Select;
+const search = h('vscode-textfield', { id: 'f-text', placeholder: 'Search (/)', 'aria-label': 'Search records' }) as HTMLElement & { value: string };
 const bulk = (label: string, op: 'acceptAll' | 'exportAccepted' | 'toPreference', title: string) => {
   const b = h('vscode-button', { secondary: true, title }, label);
   b.addEventListener('click', () => send({ type: 'bulk', op }));
