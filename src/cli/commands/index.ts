@@ -1,7 +1,17 @@
 // Every CLI command, by name. Adding a command is a file in this folder and a line here.
 import type { CliCommand } from '../command';
 import { benchTrain } from './benchTrain';
+import { validateCommand } from './validate';
+import { statsCommand } from './stats';
+import { convertCommand } from './convert';
+import { splitCommand } from './split';
+import { dedupeCommand } from './dedupe';
 
 export const commands: CliCommand[] = [
   benchTrain,
+  validateCommand,
+  statsCommand,
+  convertCommand,
+  splitCommand,
+  dedupeCommand,
 ];
