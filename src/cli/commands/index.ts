@@ -1,6 +1,7 @@
 // Every CLI command, by name. Adding a command is a file in this folder and a line here.
 import type { CliCommand } from '../command';
 import { benchTrain } from './benchTrain';
+import { renderCommand } from './render';
 import { validateCommand } from './validate';
 import { statsCommand } from './stats';
 import { convertCommand } from './convert';
@@ -9,6 +10,7 @@ import { dedupeCommand } from './dedupe';
 
 export const commands: CliCommand[] = [
   benchTrain,
+  renderCommand,
   validateCommand,
   statsCommand,
   convertCommand,

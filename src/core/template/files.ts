@@ -4,6 +4,7 @@
 import { applyEdits, modify, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node } from 'jsonc-parser';
 import { TemplateError } from './errors';
 import { isPresetName, type PresetName } from './presets/index';
+import type { RendererSpec } from './renderer';
 import { lineColumn } from './tags';
 
 export interface NamedTemplate {
@@ -72,6 +73,17 @@ export function updateTemplateFile(file: string, text: string, source: string, n
   }
   const edits = modify(text, path, value, { formattingOptions: detectFormatting(text), isArrayInsertion: path.at(-1) === -1 });
   return applyEdits(text, edits);
+}
+
+/**
+ * What a renderer needs from a template file: the source, a name that places errors (`tokenizer_config.json
+ * [chat_template:tool_use]:3:5` for a template inside JSON, whose lines are the template's own) and the model's
+ * special tokens when the file names them.
+ */
+export function rendererSpecOf(file: TemplateFile, name?: string): RendererSpec {
+  const t = selectTemplate(file, name);
+  const templateName = file.kind === 'jinja' ? file.file : `${file.file}[chat_template${t.name === 'default' ? '' : `:${t.name}`}]`;
+  return { template: t.source, templateName, bosToken: file.bosToken, eosToken: file.eosToken };
 }
 
 /** A template reference as a run config or the CLI writes it: a preset name, or a path with an optional `#name`. */

@@ -15,4 +15,4 @@ export type { Preset, TemplateSet } from './presets/types';
 export type { Span } from './spans';
 export { analyzeRendering, type AnalyzeOptions, type TemplateWarning, type TemplateWarningCode } from './analysis';
 export { tokenView, trainedTokenMask, type TokenView } from './tokens';
-export { parseTemplateFile, selectTemplate, updateTemplateFile, parseTemplateRef, type TemplateFile, type NamedTemplate, type TemplateRef } from './files';
+export { parseTemplateFile, selectTemplate, rendererSpecOf, updateTemplateFile, parseTemplateRef, type TemplateFile, type NamedTemplate, type TemplateRef } from './files';
