@@ -171,7 +171,7 @@ function checkRoleOrder(roles: Array<string | undefined>, path: string, issues: 
       prev = r;
       continue;
     }
-    if (firstTurn && r !== 'user') order(i, 'first-not-user', `the conversation starts with a ${r} turn; the first turn after the system prompt must be the user's`);
+    if (firstTurn && r !== 'user') order(i, 'first-not-user', `the conversation starts with ${r === 'assistant' ? 'an' : 'a'} ${r} turn; the first turn after the system prompt must be the user's`);
     else if (r === prev && r !== 'tool') order(i, 'repeated-role', `two ${r} turns in a row (messages ${i} and ${i + 1})`);
     else if (r === 'tool' && prev !== 'assistant' && prev !== 'tool') order(i, 'tool-without-call', `a tool result (message ${i + 1}) must follow an assistant turn that called the tool`);
     firstTurn = false;

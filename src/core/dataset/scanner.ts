@@ -199,7 +199,7 @@ export class DatasetScanner {
     if (!isResponse) this.promptTokens += tokens;
     else if (rejected) this.rejectedTokens += tokens;
     else this.responseTokens += tokens;
-    const ctrl = this.digest.feed(text, isResponse ? 1 : 0, this.shingle && !rejected);
+    const ctrl = this.digest.feed(text, isResponse ? 1 : 0, this.shingle);
     const n = text.length;
     if (n > 0 && isSpace(text.charCodeAt(n - 1)) && text.trim() !== '') {
       this.textIssues.push({ code: 'trailing-whitespace', severity: 'warning', path: field, target: 'value',
