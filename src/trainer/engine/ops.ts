@@ -6,6 +6,39 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 
+/**
+ * Splits a contiguous buffer into `n` 2-D tensors of [rows, cols]. tf.unstack on wasm copies the whole
+ * input once per output (its Slice kernel reads all of x each time): 20× slower than one read and
+ * one write per piece.
+ */
+export function split2d(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
+  const size = rows * cols;
+  const out: Tensor2D[] = [];
+  for (let i = 0; i < data.length / size; i++) out.push(tf.tensor2d(data.subarray(i * size, (i + 1) * size), [rows, cols]));
+  return out;
+}
+
+/** Each [rows, cols] block of `data` (from `offset`, `n` blocks) transposed, as 2-D tensors. */
+function splitTransposed(tf: Tf, data: Float32Array, offset: number, n: number, rows: number, cols: number): Tensor2D[] {
+  const size = rows * cols;
+  const out: Tensor2D[] = [];
+  const t = new Float32Array(size);
+  for (let b = 0; b < n; b++) {
+    const base = offset + b * size;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[base + r * cols + c];
+    out.push(tf.tensor2d(t, [cols, rows]));
+  }
+  return out;
+}
+
+/**
+ * Column sums of x [N, C] as ones[1, N] @ x: a plain matMul, where tf.sum over axis 0 transposes first
+ * and is several times slower on wasm.
+ */
+export function sumRows(tf: Tf, x: Tensor2D): Tensor1D {
+  return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]) as Tensor1D;
+}
+
 export interface LayerNormCache { xhat: Tensor2D; rstd: Tensor2D }
 
 export function layerNorm(tf: Tf, x: Tensor2D, g: Tensor1D, b: Tensor1D, eps: number): { y: Tensor2D; cache: LayerNormCache } {
@@ -18,8 +51,8 @@ export function layerNorm(tf: Tf, x: Tensor2D, g: Tensor1D, b: Tensor1D, eps: nu
 
 export function layerNormBackward(tf: Tf, dy: Tensor2D, cache: LayerNormCache, g: Tensor1D): { dx: Tensor2D; dg: Tensor1D; db: Tensor1D } {
   const { xhat, rstd } = cache;
-  const dg = tf.sum(tf.mul(dy, xhat), 0) as Tensor1D;
-  const db = tf.sum(dy, 0) as Tensor1D;
+  const dg = sumRows(tf, tf.mul(dy, xhat) as Tensor2D);
+  const db = sumRows(tf, dy);
   const dxhat = tf.mul(dy, g);
   const m1 = tf.mean(dxhat, -1, true);
   const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
@@ -37,7 +70,7 @@ export function linearBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D):
   return {
     dx: tf.matMul(dy, wT),
     dw: tf.matMul(tf.transpose(x), dy),
-    db: tf.sum(dy, 0) as Tensor1D,
+    db: sumRows(tf, dy),
   };
 }
 
@@ -60,49 +93,48 @@ export function geluBackward(tf: Tf, dy: Tensor2D, cache: { x: Tensor2D; t: Tens
 export interface AttentionShape { batch: number; seq: number; heads: number; headDim: number }
 
 export interface AttentionCache {
-  q: Tensor2D[]; // scaled queries, one [T, hd] per (batch, head)
+  q: Tensor2D[]; // one [T, hd] per (batch, head), unscaled
   k: Tensor2D[];
-  v: Tensor2D[];
+  vT: Tensor2D[]; // [hd, T]
   p: Tensor; // softmax probabilities [B*H, T, T]
 }
 
 /**
  * Causal multi-head self-attention from the fused projection qkv [N, 3D] (columns q | k | v, heads
- * contiguous inside each, as in HF GPT-2). `mask` is additive [B, 1, T, T]: 0 where a query may
+ * contiguous inside each, as in HF GPT-2). `mask` is additive [B or 1, 1, T, T]: 0 where a query may
  * attend, a large negative number elsewhere (future positions, other packed segments).
  * Products run per (batch, head) as 2-D matMuls: batched matMul is the slow path on wasm.
  */
 export function attention(tf: Tf, qkv: Tensor2D, mask: Tensor, s: AttentionShape): { y: Tensor2D; cache: AttentionCache } {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
   const BH = B * H;
-  const split = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]); // [3, B, H, T, hd]
-  const [q4, k4, v4] = tf.unstack(split);
-  const qs = tf.mul(tf.reshape(q4, [BH, T, hd]), 1 / Math.sqrt(hd));
-  const q = tf.unstack(qs) as Tensor2D[];
-  const k = tf.unstack(tf.reshape(k4, [BH, T, hd])) as Tensor2D[];
-  const kT = tf.unstack(tf.transpose(tf.reshape(k4, [BH, T, hd]), [0, 2, 1])) as Tensor2D[];
-  const v = tf.unstack(tf.reshape(v4, [BH, T, hd])) as Tensor2D[];
-  const scores = tf.stack(q.map((qi, i) => tf.matMul(qi, kT[i])));
+  // One transpose and one read: [B, T, 3, H, hd] → [3, B, H, T, hd], then per-head pieces from the buffer.
+  const qkvData = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]).dataSync() as Float32Array;
+  const part = BH * T * hd;
+  const q = split2d(tf, qkvData.subarray(0, part), T, hd);
+  const k = split2d(tf, qkvData.subarray(part, 2 * part), T, hd);
+  const kT = splitTransposed(tf, qkvData, part, BH, T, hd);
+  const v = split2d(tf, qkvData.subarray(2 * part), T, hd);
+  const vT = splitTransposed(tf, qkvData, 2 * part, BH, T, hd);
+  const scores = tf.mul(tf.stack(q.map((qi, i) => tf.matMul(qi, kT[i]))), 1 / Math.sqrt(hd));
   const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [BH, T, T]);
-  const pl = tf.unstack(p) as Tensor2D[];
+  const pl = split2d(tf, p.dataSync() as Float32Array, T, T);
   const o = tf.stack(pl.map((pi, i) => tf.matMul(pi, v[i])));
   const y = tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, H * hd]) as Tensor2D;
-  return { y, cache: { q, k, v, p } };
+  return { y, cache: { q, k, vT, p } };
 }
 
 export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: AttentionShape): Tensor2D {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const BH = B * H;
-  const dO = tf.unstack(tf.reshape(tf.transpose(tf.reshape(dy, [B, T, H, hd]), [0, 2, 1, 3]), [BH, T, hd])) as Tensor2D[];
-  const vT = c.v.map((vi) => tf.transpose(vi));
-  const pT = tf.unstack(tf.transpose(c.p, [0, 2, 1])) as Tensor2D[];
-  const dP = tf.stack(dO.map((d, i) => tf.matMul(d, vT[i])));
+  const dO = split2d(tf, tf.transpose(tf.reshape(dy, [B, T, H, hd]), [0, 2, 1, 3]).dataSync() as Float32Array, T, hd);
+  const pT = split2d(tf, tf.transpose(c.p, [0, 2, 1]).dataSync() as Float32Array, T, T);
+  const dP = tf.stack(dO.map((d, i) => tf.matMul(d, c.vT[i])));
   const dv = tf.stack(dO.map((d, i) => tf.matMul(pT[i], d)));
-  // Softmax backward; masked entries have p = 0 so they get no gradient.
-  const dS = tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true)));
-  const dSl = tf.unstack(dS) as Tensor2D[];
-  const dST = tf.unstack(tf.transpose(dS, [0, 2, 1])) as Tensor2D[];
-  const dq = tf.mul(tf.stack(dSl.map((d, i) => tf.matMul(d, c.k[i]))), 1 / Math.sqrt(hd));
+  // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
+  const dS = tf.mul(tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true))), 1 / Math.sqrt(hd));
+  const dSl = split2d(tf, dS.dataSync() as Float32Array, T, T);
+  const dST = split2d(tf, tf.transpose(dS, [0, 2, 1]).dataSync() as Float32Array, T, T);
+  const dq = tf.stack(dSl.map((d, i) => tf.matMul(d, c.k[i])));
   const dk = tf.stack(dST.map((d, i) => tf.matMul(d, c.q[i])));
   const stacked = tf.reshape(tf.stack([dq, dk, dv]), [3, B, H, T, hd]);
   return tf.reshape(tf.transpose(stacked, [1, 3, 0, 2, 4]), [B * T, 3 * H * hd]) as Tensor2D;
