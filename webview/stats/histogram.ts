@@ -6,6 +6,8 @@ import { chartTheme } from './theme';
 import { h } from './dom';
 import { count, tokens } from './format';
 
+const WHOLE_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000].map((p) => m * p)).sort((a, b) => a - b);
+
 export interface HistogramChart {
   element: HTMLElement;
   redraw(): void;
@@ -33,9 +35,10 @@ export function histogramChart(title: string, hist: Histogram, series: 'prompt' 
         x: { time: false, range: () => [hist.edges[0], hist.edges[hist.edges.length - 1]] },
         y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] },
       },
+      // Token counts and record counts are whole numbers: no 2.5-token ticks.
       axes: [
-        { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, label: 'tokens', labelFont: theme.font },
-        { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, label: 'records', labelFont: theme.font, size: 56 },
+        { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, label: 'tokens', labelFont: theme.font, labelSize: 24, incrs: WHOLE_INCREMENTS },
+        { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, label: 'records', labelFont: theme.font, size: 56, incrs: WHOLE_INCREMENTS },
       ],
       series: [
         {},
@@ -77,7 +80,8 @@ export function histogramChart(title: string, hist: Histogram, series: 'prompt' 
 function captionText(hist: Histogram): string {
   const bins = hist.counts.length;
   if (bins === 0) return 'no records';
-  return `${bins} bins of ${tokens(hist.edges[1] - hist.edges[0])} tokens · hover a bar for its count`;
+  const width = hist.edges[1] - hist.edges[0];
+  return `${bins} bin${bins === 1 ? '' : 's'} of ${tokens(width)} token${width === 1 ? '' : 's'} · hover a bar for its count`;
 }
 
 function sum(xs: number[]): number {
