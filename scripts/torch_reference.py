@@ -15,6 +15,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import sys
 import time
 
@@ -190,7 +191,8 @@ def main():
         losses.append(train_step(model, opt, batch(), settings)[0])
     dt = time.perf_counter() - t0
     print(json.dumps({"tokens_per_second": B * T * a.steps / dt, "losses": losses, "torch": torch.__version__,
-                      "threads": a.threads, "params": sum(p.numel() for p in model.parameters())}))
+                      "threads": a.threads, "params": sum(p.numel() for p in model.parameters()),
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":
