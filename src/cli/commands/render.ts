@@ -21,6 +21,7 @@ import {
   type RendererSpec,
   type TemplateRenderer,
   type TemplateWarning,
+  type TokenView,
 } from '../../core/template/index';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
 import type { Tokenizer } from '../../core/tokenizer/types';
@@ -105,12 +106,14 @@ export const renderCommand: CliCommand = {
         continue;
       }
       for (const { side, d } of outputs) {
-        const warnings = analyzeRendering(d, renderer, { tokenizer, maxLength, modelTemplate });
-        if (f.json === true) io.stdout(JSON.stringify(toJson(entry.line, side, d, warnings, tokenizer)) + '\n');
+        const encoding = tokenizer.encode(d.text);
+        const warnings = analyzeRendering(d, renderer, { tokenizer, maxLength, modelTemplate, encoding });
+        const tokens = tokenView(d, tokenizer, encoding);
+        if (f.json === true) io.stdout(JSON.stringify(toJson(entry.line, side, d, warnings, tokens)) + '\n');
         else {
           if (!first) io.stdout('\n');
           first = false;
-          io.stdout(formatText(where, side, d, warnings, tokenizer, color));
+          io.stdout(formatText(where, side, d, warnings, tokens, color));
         }
       }
     }
@@ -172,19 +175,18 @@ function stripField(e: RenderError): string {
   return e.field && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
 }
 
-function toJson(line: number, side: string | undefined, d: DetailedRendering, warnings: TemplateWarning[], tokenizer: Tokenizer) {
+function toJson(line: number, side: string | undefined, d: DetailedRendering, warnings: TemplateWarning[], tokens: TokenView[]) {
   return {
     line,
     ...(side ? { side } : {}),
     text: d.text,
     trainSpans: d.trainSpans,
-    tokens: tokenView(d, tokenizer).map((t) => ({ id: t.id, text: t.text, trained: t.trained })),
+    tokens: tokens.map((t) => ({ id: t.id, text: t.text, trained: t.trained })),
     warnings: warnings.map((w) => ({ code: w.code, message: w.message, ...(w.span ? { span: w.span } : {}), ...(w.field ? { field: w.field } : {}) })),
   };
 }
 
-function formatText(where: string, side: string | undefined, d: DetailedRendering, warnings: TemplateWarning[], tokenizer: Tokenizer, color: boolean): string {
-  const tokens = tokenView(d, tokenizer);
+function formatText(where: string, side: string | undefined, d: DetailedRendering, warnings: TemplateWarning[], tokens: TokenView[], color: boolean): string {
   const trained = tokens.filter((t) => t.trained).length;
   const header = `${where}${side ? ` (${side})` : ''}: ${d.format} record, template ${d.templateName}, ${tokens.length} tokens, ${trained} trained (${d.maskSource === 'generation' ? '{% generation %} blocks' : 'responses + end markers'})`;
   let body = '';

@@ -1,6 +1,6 @@
 // Warnings about a rendering, as data: the editor's preview lists them, the CLI prints them, the trainer may
 // refuse on them. Each names the rule broken and where, never just "looks wrong".
-import type { Tokenizer } from '../tokenizer/types';
+import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { DetailedRendering, TemplateRenderer } from './renderer';
 import { mergeSpans, type Span } from './spans';
 import { trainedTokenMask } from './tokens';
@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   maxLength?: number;
   /** The model's own chat template (its tokenizer_config.json), to warn when records are rendered differently. */
   modelTemplate?: string;
+  /** `tokenizer.encode(text)` when the caller has it already (the preview tokenizes anyway). */
+  encoding?: Encoding;
 }
 
 // Strings that look like special tokens of the common formats.
@@ -98,11 +100,11 @@ export function analyzeRendering(d: DetailedRendering, renderer: TemplateRendere
     }
   }
 
-  if (options.tokenizer) warnings.push(...tokenizerWarnings(d, options.tokenizer, options.maxLength));
+  if (options.tokenizer) warnings.push(...tokenizerWarnings(d, options.tokenizer, options.maxLength, options.encoding));
   return warnings;
 }
 
-function tokenizerWarnings(d: DetailedRendering, tokenizer: Tokenizer, maxLength?: number): TemplateWarning[] {
+function tokenizerWarnings(d: DetailedRendering, tokenizer: Tokenizer, maxLength?: number, encoding?: Encoding): TemplateWarning[] {
   const warnings: TemplateWarning[] = [];
   const unknown = new Map<string, number>();
   for (const m of d.text.matchAll(MARKER_RE)) if (!tokenizer.specialTokens.has(m[0]) && !unknown.has(m[0])) unknown.set(m[0], m.index);
@@ -114,7 +116,7 @@ function tokenizerWarnings(d: DetailedRendering, tokenizer: Tokenizer, maxLength
     });
   }
   if (maxLength !== undefined) {
-    const { offsets } = tokenizer.encode(d.text);
+    const { offsets } = encoding ?? tokenizer.encode(d.text);
     if (offsets.length > maxLength) {
       const mask = trainedTokenMask(offsets, d.trainSpans);
       const lost = mask.slice(maxLength).filter(Boolean).length;

@@ -10,7 +10,25 @@ export type Span = [number, number];
 
 /** Response regions in `plain` coordinates, in rendering order; undefined when the two renderings do not align. */
 export function locateResponses(marked: string, plain: string): Span[] | undefined {
-  return alignExact(marked, plain, false) ?? alignExact(marked, plain, true) ?? alignGreedy(marked, plain);
+  return alignUnchanged(marked, plain) ?? alignExact(marked, plain, true) ?? alignGreedy(marked, plain);
+}
+
+/** The common case, in a few native string operations: the template printed the responses as they are. */
+function alignUnchanged(marked: string, plain: string): Span[] | undefined {
+  if (marked.length < plain.length || marked.split(CONTENT_START).join('').split(CONTENT_END).join('') !== plain) return undefined;
+  const spans: Span[] = [];
+  let removed = 0;
+  let from = 0;
+  for (;;) {
+    const a = marked.indexOf(CONTENT_START, from);
+    if (a < 0) break;
+    const b = marked.indexOf(CONTENT_END, a + 1);
+    if (b < 0) return undefined;
+    spans.push([a - removed, b - removed - 1]);
+    removed += 2;
+    from = b + 1;
+  }
+  return spans;
 }
 
 function alignExact(marked: string, plain: string, trimEdges: boolean): Span[] | undefined {
@@ -57,25 +75,30 @@ function alignGreedy(marked: string, plain: string): Span[] | undefined {
  * from `plain` offsets to clean offsets.
  */
 export function extractGenerations(plain: string): { text: string; generations: Span[]; map: (offset: number) => number } {
-  const removedBefore: number[] = new Array(plain.length + 1);
+  const positions: number[] = [];
+  const re = new RegExp(`[${GENERATION_START}${GENERATION_END}]`, 'g');
+  for (let m = re.exec(plain); m; m = re.exec(plain)) positions.push(m.index);
+  if (positions.length === 0) return { text: plain, generations: [], map: (offset) => offset };
   const generations: Span[] = [];
   let text = '';
-  let removed = 0;
+  let last = 0;
   let open = -1;
-  for (let i = 0; i < plain.length; i++) {
-    removedBefore[i] = removed;
-    const c = plain[i];
-    if (c === GENERATION_START) { if (open < 0) open = text.length; removed++; continue; }
-    if (c === GENERATION_END) {
-      if (open >= 0) { if (text.length > open) generations.push([open, text.length]); open = -1; }
-      removed++;
-      continue;
-    }
-    text += c;
+  for (const p of positions) {
+    text += plain.slice(last, p);
+    last = p + 1;
+    if (plain[p] === GENERATION_START) { if (open < 0) open = text.length; }
+    else if (open >= 0) { if (text.length > open) generations.push([open, text.length]); open = -1; }
   }
-  removedBefore[plain.length] = removed;
+  text += plain.slice(last);
   if (open >= 0 && text.length > open) generations.push([open, text.length]);
-  return { text, generations, map: (offset) => offset - removedBefore[offset] };
+  // offset minus the sentinels before it (binary search over their positions)
+  const map = (offset: number) => {
+    let lo = 0;
+    let hi = positions.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (positions[mid] < offset) lo = mid + 1; else hi = mid; }
+    return offset - lo;
+  };
+  return { text, generations, map };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The rendering seen token by token: which tokens the loss is taken on. The trainer's label mask and the
 // editor's coloured preview both come from `trainedTokenMask`, so what is shown is what is trained.
-import type { Tokenizer } from '../tokenizer/types';
+import type { Encoding, Tokenizer } from '../tokenizer/types';
 import type { Span } from './spans';
 import type { Rendering } from './types';
 
@@ -31,8 +31,8 @@ export function trainedTokenMask(offsets: ReadonlyArray<readonly [number, number
   return mask;
 }
 
-export function tokenView(rendering: Rendering, tokenizer: Tokenizer): TokenView[] {
-  const { ids, offsets } = tokenizer.encode(rendering.text);
+export function tokenView(rendering: Rendering, tokenizer: Tokenizer, encoding: Encoding = tokenizer.encode(rendering.text)): TokenView[] {
+  const { ids, offsets } = encoding;
   const mask = trainedTokenMask(offsets, rendering.trainSpans);
   const specialIds = new Set(tokenizer.specialTokens.values());
   let shownUpTo = 0;
