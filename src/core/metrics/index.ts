@@ -19,14 +19,19 @@
  * plain numbers the CLI can print and diff; an interval is absent when its metric is null or intervals are off.
  * A metric is null (never 0) when no record in the group carries what it needs. `bleu` is corpus BLEU-4 on a 0..1
  * scale (sacreBLEU's score / 100); per-record scores from `scoreGeneration` use sentence BLEU.
+ *
+ * `compareRuns(base, tuned)` (base model vs tuned checkpoint on the same records) has the same layout with each
+ * metric as `{base, tuned, delta, ci}`, where `ci` is the paired-bootstrap interval of `delta`.
  */
-export { aggregate, forgettingSummary, type AggregateOptions } from './aggregate';
+export { aggregate, type AggregateOptions } from './aggregate';
+export { compareRuns, type CompareOptions, type Comparison, type ComparisonSummary, type MetricDelta } from './compare';
+export { forgettingSummary } from './forgetting';
 export { bootstrapCI, bootstrapStatistics, type BootstrapOptions, type Interval } from './bootstrap';
 export { bleuStats, corpusBleu, sentenceBleu, type BleuOptions, type BleuSmoothing } from './bleu';
 export { runChecks, validateChecks, CHECK_TYPES, type Check, type CheckProblem, type ChecksResult } from './checks';
 export { forgettingChange, meanLoss, perplexity, type ForgettingResult, type NllCount } from './perplexity';
-export { scoreRecord, type RecordScores } from './record';
+export { scoreAll, scoreRecord, type RecordScores } from './record';
 export { rougeL, type RougeOptions } from './rougeL';
 export { scoreGeneration } from './score';
 export { exactMatch, normalizeAnswer, tokenF1, type NormalizeOptions } from './squad';
-export type { EvalRecord, EvalResults, GenerationScores, IfevalSummary, MetricIntervals, MetricSummary, ScoreOptions } from './types';
+export type { EvalRecord, EvalResults, ForgettingSummary, GenerationScores, IfevalSummary, MetricIntervals, MetricSummary, ScoreOptions } from './types';

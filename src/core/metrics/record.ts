@@ -71,3 +71,9 @@ export function scoreRecord(record: EvalRecord, options: ScoreOptions = {}, at =
 
   return { task, unseen: r.unseen === true, generation, bleu_stats: stats, loss, checks };
 }
+
+/** Scores a list of records, naming the list (`records`, `unseen`, `base`…) and the index in any error. */
+export function scoreAll(records: unknown, label: string, options: ScoreOptions): RecordScores[] {
+  if (!Array.isArray(records)) throw new Error(`${label}: must be an array of records`);
+  return records.map((r: EvalRecord, i) => scoreRecord(r, options, `${label}[${i}]`));
+}

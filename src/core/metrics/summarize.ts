@@ -1,46 +1,15 @@
 // Metrics of one group of scored records, with percentile-bootstrap intervals that resample whole records.
-import { bleuFromStats, MAX_NGRAM_ORDER, sumBleuStats, type BleuOptions, type BleuStats } from './bleu';
-import { bootstrapStatistics, meanAt, type BootstrapOptions, type Interval } from './bootstrap';
+import type { BleuOptions } from './bleu';
+import { bootstrapStatistics, type BootstrapOptions, type Interval } from './bootstrap';
+import { metricGroups, type MetricKey } from './metricGroups';
 import type { RecordScores } from './record';
 import type { IfevalSummary, MetricIntervals, MetricSummary } from './types';
 
-type Stat = (indices: Uint32Array) => number;
-
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** Σnum / Σden over the resampled items; NaN when the resample has no denominator. */
-function ratioAt(num: readonly number[], den: readonly number[]): Stat {
-  return (idx) => {
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < idx.length; i++) {
-      a += num[idx[i]];
-      b += den[idx[i]];
-    }
-    return b > 0 ? a / b : NaN;
-  };
-}
-
-function bleuAt(stats: readonly BleuStats[], options: BleuOptions | undefined): Stat {
-  // Flattened once so each resample sums a typed array instead of walking objects.
-  const width = 2 * MAX_NGRAM_ORDER + 2;
-  const flat = new Float64Array(stats.length * width);
-  stats.forEach((s, r) => flat.set([...s.matches, ...s.totals, s.hypLength, s.refLength], r * width));
-  const acc = new Float64Array(width);
-  return (idx) => {
-    acc.fill(0);
-    for (let i = 0; i < idx.length; i++) {
-      const base = idx[i] * width;
-      for (let k = 0; k < width; k++) acc[k] += flat[base + k];
-    }
-    const sum: BleuStats = {
-      matches: Array.from(acc.subarray(0, MAX_NGRAM_ORDER)),
-      totals: Array.from(acc.subarray(MAX_NGRAM_ORDER, 2 * MAX_NGRAM_ORDER)),
-      hypLength: acc[2 * MAX_NGRAM_ORDER],
-      refLength: acc[2 * MAX_NGRAM_ORDER + 1],
-    };
-    return bleuFromStats(sum, options, false);
-  };
+/** Sets `path` ("loss" or "ifeval.prompt_strict") in a nested object, creating the parent. */
+function setPath(target: Record<string, unknown>, path: MetricKey, value: unknown): void {
+  const [head, tail] = path.split('.');
+  if (tail === undefined) target[head] = value;
+  else target[head] = { ...((target[head] as object | undefined) ?? {}), [tail]: value };
 }
 
 /**
@@ -48,74 +17,34 @@ function bleuAt(stats: readonly BleuStats[], options: BleuOptions | undefined): 
  * records that carry it (e.g. only records with checks for IFEval), as its point value averages only those.
  */
 export function summarize(records: readonly RecordScores[], bootstrap: BootstrapOptions | false, bleuOptions?: BleuOptions): MetricSummary {
-  const gens = records.filter((r) => r.generation !== null);
-  const losses = records.filter((r) => r.loss !== null).map((r) => r.loss as NonNullable<RecordScores['loss']>);
-  const checked = records.filter((r) => r.checks !== null).map((r) => r.checks as NonNullable<RecordScores['checks']>);
-
-  const ci: MetricIntervals = {};
-  const want = bootstrap !== false;
-  const intervals = (n: number, stats: Stat[]): Array<Interval | null> => (want ? bootstrapStatistics(n, stats, bootstrap) : stats.map(() => null));
-  const put = <K extends keyof MetricIntervals>(key: K, v: Interval | null): void => {
-    if (v) ci[key] = v as MetricIntervals[K];
-  };
-
-  let em: number | null = null;
-  let f1: number | null = null;
-  let rl: number | null = null;
-  let bleu: number | null = null;
-  if (gens.length > 0) {
-    const column = (k: 'exact_match' | 'token_f1' | 'rouge_l'): number[] => gens.map((g) => g.generation?.[k] as number);
-    const [emv, f1v, rlv] = [column('exact_match'), column('token_f1'), column('rouge_l')];
-    const stats = gens.map((g) => g.bleu_stats as BleuStats);
-    [em, f1, rl] = [mean(emv), mean(f1v), mean(rlv)];
-    bleu = bleuFromStats(sumBleuStats(stats), bleuOptions, false);
-    const [a, b, c, d] = intervals(gens.length, [(i) => meanAt(emv, i), (i) => meanAt(f1v, i), (i) => meanAt(rlv, i), bleuAt(stats, bleuOptions)]);
-    put('exact_match', a);
-    put('token_f1', b);
-    put('rouge_l', c);
-    put('bleu', d);
+  const values: Record<string, unknown> = { exact_match: null, token_f1: null, rouge_l: null, bleu: null, loss: null, perplexity: null, ifeval: null };
+  const ci: Record<string, unknown> = {};
+  for (const group of metricGroups(records, bleuOptions)) {
+    const intervals: Array<Interval | null> = bootstrap === false ? group.metrics.map(() => null) : bootstrapStatistics(group.records.length, group.metrics.map((m) => m.stat), bootstrap);
+    group.metrics.forEach((m, k) => {
+      setPath(values, m.key, m.value);
+      const interval = intervals[k];
+      if (interval) setPath(ci, m.key, interval);
+    });
   }
-
-  let loss: number | null = null;
-  let ppl: number | null = null;
-  const lossTokens = losses.reduce((s, l) => s + l.tokens, 0);
-  if (losses.length > 0) {
-    const nll = losses.map((l) => l.nll);
-    const tokens = losses.map((l) => l.tokens);
-    loss = nll.reduce((a, b) => a + b, 0) / lossTokens;
-    ppl = Math.exp(loss);
-    const [lc] = intervals(losses.length, [ratioAt(nll, tokens)]);
-    put('loss', lc);
-    // exp is monotone, so the percentile interval of perplexity is exp of the loss interval.
-    if (lc) ci.perplexity = { low: Math.exp(lc.low), high: Math.exp(lc.high) };
-  }
-
-  let ifeval: IfevalSummary | null = null;
-  const instructions = checked.reduce((s, c) => s + c.checks.length, 0);
-  if (checked.length > 0) {
-    const ones = checked.map(() => 1);
-    const ps = checked.map((c) => (c.prompt_strict ? 1 : 0));
-    const pl = checked.map((c) => (c.prompt_loose ? 1 : 0));
-    const is = checked.map((c) => c.checks.filter((o) => o.strict).length);
-    const il = checked.map((c) => c.checks.filter((o) => o.loose).length);
-    const per = checked.map((c) => c.checks.length);
-    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-    // Instruction level is micro-averaged over all instructions, as IFEval reports it.
-    ifeval = { prompt_strict: mean(ps), prompt_loose: mean(pl), instruction_strict: sum(is) / instructions, instruction_loose: sum(il) / instructions };
-    const [a, b, c, d] = intervals(checked.length, [ratioAt(ps, ones), ratioAt(pl, ones), ratioAt(is, per), ratioAt(il, per)]);
-    if (a && b && c && d) ci.ifeval = { prompt_strict: a, prompt_loose: b, instruction_strict: c, instruction_loose: d };
-  }
-
+  const lossRecords = records.filter((r) => r.loss !== null);
+  const checked = records.filter((r) => r.checks !== null);
   return {
     n: records.length,
-    exact_match: em,
-    token_f1: f1,
-    rouge_l: rl,
-    bleu,
-    loss,
-    perplexity: ppl,
-    ifeval,
-    counts: { generations: gens.length, loss_records: losses.length, loss_tokens: lossTokens, ifeval_prompts: checked.length, ifeval_instructions: instructions },
-    ci,
+    exact_match: values.exact_match as number | null,
+    token_f1: values.token_f1 as number | null,
+    rouge_l: values.rouge_l as number | null,
+    bleu: values.bleu as number | null,
+    loss: values.loss as number | null,
+    perplexity: values.perplexity as number | null,
+    ifeval: values.ifeval as IfevalSummary | null,
+    counts: {
+      generations: records.filter((r) => r.generation !== null).length,
+      loss_records: lossRecords.length,
+      loss_tokens: lossRecords.reduce((s, r) => s + (r.loss?.tokens ?? 0), 0),
+      ifeval_prompts: checked.length,
+      ifeval_instructions: checked.reduce((s, r) => s + (r.checks?.checks.length ?? 0), 0),
+    },
+    ci: ci as MetricIntervals,
   };
 }

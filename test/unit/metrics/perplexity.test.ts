@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forgettingChange, meanLoss, perplexity } from '../../../src/core/metrics/perplexity';
-import { forgettingSummary } from '../../../src/core/metrics/aggregate';
+import { forgettingSummary } from '../../../src/core/metrics/forgetting';
 
 test('loss is token-weighted: summed NLL over summed tokens; perplexity is its exp', () => {
   const parts = [{ nll: 2, tokens: 1 }, { nll: 6, tokens: 3 }];
