@@ -29,6 +29,8 @@ export async function generateIds(
   const outputs: number[][] = prompts.map(() => []);
   let active = prompts.map((_, i) => i);
   for (let t = 0; t < opts.maxNewTokens && active.length && !shouldStop?.(); t++) {
+    // Let cancel messages and signals in between tokens.
+    await new Promise<void>((r) => setImmediate(r));
     const logits = await engine.nextTokenLogits(active.map((i) => seqs[i].slice(-contextLength)));
     const still: number[] = [];
     active.forEach((i, j) => {

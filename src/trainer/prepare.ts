@@ -28,6 +28,8 @@ export interface LoadedRecords {
   skippedInvalid: number;
   excludedRejected: number;
   truncated: number;
+  /** Records whose response starts beyond the context: nothing to train on, left out. */
+  tooLong: number;
 }
 
 export interface LoadOptions {
@@ -53,7 +55,7 @@ export async function loadRecords(file: string, tokenizer: Tokenizer, renderer: 
     throw new DataError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them or pass --skip-invalid:\n${shown.join('\n')}${more}`, errors);
   }
   const badLines = new Set(errors.map((p) => p.line));
-  const out: LoadedRecords = { items: [], skippedInvalid: badLines.size, excludedRejected: 0, truncated: 0 };
+  const out: LoadedRecords = { items: [], skippedInvalid: badLines.size, excludedRejected: 0, truncated: 0, tooLong: 0 };
   for (const r of records) {
     if (badLines.has(r.line)) continue;
     if (!opts.includeRejected && isRejected(r.value)) {
@@ -76,12 +78,15 @@ export async function loadRecords(file: string, tokenizer: Tokenizer, renderer: 
     if (truncated) out.truncated++;
     if (example.trained === 0) {
       // Nothing left to learn from (the response was cut off entirely): training on it would only teach prompts.
-      out.skippedInvalid++;
+      out.tooLong++;
       continue;
     }
     out.items.push({ example, record: r.value, file, line: r.line, task, unseen: r.value.unseen === true });
   }
-  if (!out.items.length) throw new DataError(`${file}: no trainable records${records.length ? ` (of ${records.length})` : ''}`);
+  if (!out.items.length) {
+    const why = out.tooLong ? `: ${out.tooLong} have no response within the first ${opts.maxTokens} tokens (raise the context length)` : '';
+    throw new DataError(`${file}: no trainable records${records.length ? ` (of ${records.length})` : ''}${why}`);
+  }
   return out;
 }
 

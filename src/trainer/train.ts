@@ -50,6 +50,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
   const ckDir = existingCheckpointDir(paths.checkpoint);
   if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
+  if (previousRun?.status === 'running' && previousRun.pid && previousRun.pid !== process.pid && processAlive(previousRun.pid)) {
+    throw new RunFolderError(`${req.out} is in use by a running trainer (pid ${previousRun.pid})`);
+  }
   const resumed: Checkpoint | null = req.resume && ckDir ? loadCheckpoint(ckDir) : null;
   if (resumed && !resumed.state) throw new RunFolderError(`${ckDir}: holds weights only, no training state to resume from`);
   mkdirSync(req.out, { recursive: true });
@@ -87,6 +90,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
   if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
   if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
+  if (trainSet.tooLong) log(`${trainSet.tooLong} record(s) have no response within the context (${seqLen} tokens) and were left out`, 'warn');
   const examples: Example[] = trainItems.map((it) => it.example);
   const byTask = new Map<string, number[]>();
   examples.forEach((ex, i) => byTask.set(ex.task, [...(byTask.get(ex.task) ?? []), i]));
@@ -111,8 +115,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const elapsedBefore = resumed?.state?.elapsedSeconds ?? 0;
   const elapsed = () => elapsedBefore + (now() - t0);
   const budgetSeconds = cfg.maxMinutes > 0 ? cfg.maxMinutes * 60 : Infinity;
+  // Rows past the checkpoint are trained again (or, with no checkpoint, the run starts over): keep each step once.
+  truncateMetrics(req.out, resumed ? step : -1);
   if (resumed) {
-    truncateMetrics(req.out, step);
     log(`resumed from ${ckDir} at step ${step} of ${totalSteps || '?'}`);
   }
   const startedAt = previousRun?.started_at ?? new Date().toISOString();
@@ -165,6 +170,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     if (step === 0) await runEval();
     lastEvalStep = step;
     while (totalSteps === 0 || step < totalSteps) {
+      // A compute step may finish without ever yielding to the event loop; without this, cancel messages and
+      // signals would wait for the end of training.
+      await yieldToEventLoop();
       if (hooks.stopRequested()) { status = 'stopped'; reason = 'cancelled'; break; }
       if (elapsed() >= budgetSeconds) { reason = `time limit of ${cfg.maxMinutes} min reached`; break; }
 
@@ -190,18 +198,18 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       lastLoss = result.loss;
 
       const tokensPerSecond = window.tokens / Math.max(1e-9, now() - window.t);
-      if (logNow) {
-        const row: MetricsRow = { step, epoch: round(sampler.consumed / examples.length, 4), loss: result.loss, lr, grad_norm: result.gradNorm, tokens_per_second: round(tokensPerSecond, 1), elapsed_s: round(elapsed(), 3), per_task: perTask };
-        appendMetrics(req.out, row);
-        hooks.emit({ type: 'metrics', row });
-        window = { t: now(), tokens: 0 };
-      }
       const remaining = totalSteps ? totalSteps - step : null;
       const perStepSeconds = (now() - t0) / Math.max(1, step - (resumed?.state?.step ?? 0));
       hooks.emit({
         type: 'progress', step, totalSteps, loss: result.loss, tokensPerSecond,
         etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetSeconds - elapsed())), elapsedSeconds: elapsed(),
       });
+      if (logNow) {
+        const row: MetricsRow = { step, epoch: round(sampler.consumed / examples.length, 4), loss: result.loss, lr, grad_norm: result.gradNorm, tokens_per_second: round(tokensPerSecond, 1), elapsed_s: round(elapsed(), 3), per_task: perTask };
+        appendMetrics(req.out, row);
+        hooks.emit({ type: 'metrics', row });
+        window = { t: now(), tokens: 0 };
+      }
 
       if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0) {
         lastEvalStep = step;
@@ -274,6 +282,17 @@ async function perTaskLoss(engine: Engine, stepExamples: Example[], seqLen: numb
     if (tokens) out[task] = sum / tokens;
   }
   return out;
+}
+
+export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

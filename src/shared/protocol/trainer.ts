@@ -70,7 +70,8 @@ export type ChildToParent =
   | { type: 'eval'; row: EvalRow; samples: GenerationSample[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'done'; status: 'finished' | 'stopped'; step: number; outDir: string; bestEvalLoss: number | null; reason: string }
-  | { type: 'error'; message: string };
+  /** `data`: the dataset has errors; `usage`: the request cannot be honoured (run folder taken, bad setting); `failed`: training broke. */
+  | { type: 'error'; message: string; code: 'data' | 'usage' | 'failed' };
 
 export type TrainerMessage = ParentToChild | ChildToParent;
 
@@ -114,7 +115,7 @@ const childFields: Record<ChildToParent['type'], Record<string, Check>> = {
   },
   log: { level: oneOf('info', 'warn'), message: str },
   done: { status: oneOf('finished', 'stopped'), step: num, outDir: str, bestEvalLoss: finiteOrNull, reason: str },
-  error: { message: str },
+  error: { message: str, code: oneOf('data', 'usage', 'failed') },
 };
 
 function validate<T extends { type: string }>(raw: unknown, table: Record<string, Record<string, Check>>, side: string): T {

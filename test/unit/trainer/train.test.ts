@@ -1,0 +1,127 @@
+// The training loop in-process on the real engine with a very small model: loss falls, resume is exact, the run
+// folder says what happened. INSTRUCT_STUDIO_BACKEND pins the backend so runs compare on the same one.
+process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../../../src/trainer/engine';
+import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
+import { train, type TrainHooks } from '../../../src/trainer/train';
+import { readMetrics, readRunInfo } from '../../../src/trainer/runFolder';
+import { loadCheckpoint } from '../../../src/trainer/checkpoint';
+import { tokenizeExample, makeBatch, layoutRows } from '../../../src/trainer/data';
+import type { ChildToParent, MetricsRow, TrainRequest } from '../../../src/shared/protocol/trainer';
+import { testRenderer, tempDir, toyRecords, writeJsonl } from './helpers';
+
+/** Small enough for a few steps per second on a busy 2-core machine. */
+export const TINY = { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 48, batchSize: 4, threads: 1, warmupSteps: 2, logEvery: 1, exactMatchSamples: 4, maxNewTokens: 8 };
+
+function hooks(messages: ChildToParent[], stopAfterStep = Infinity): TrainHooks {
+  let step = 0;
+  return {
+    emit: (m) => { messages.push(m); if (m.type === 'progress') step = m.step; },
+    stopRequested: () => step >= stopAfterStep,
+    createEngine: (o) => createEngine(o),
+    renderer: testRenderer,
+  };
+}
+
+function request(dir: string, overrides: TrainRequest['overrides']): TrainRequest {
+  const data = writeJsonl(join(dir, 'train.jsonl'), toyRecords(40));
+  const evalFile = writeJsonl(join(dir, 'eval.jsonl'), toyRecords(6, 5).map((r, i) => ({ ...r, unseen: i % 3 === 0 })));
+  return { data, eval: evalFile, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, ...overrides } };
+}
+
+const trainRows = (out: string) => readMetrics(out).filter((r): r is MetricsRow => !('split' in r));
+
+test('a tiny run: loss falls, metrics/eval rows and the run folder are written', async (t) => {
+  const dir = tempDir(t);
+  const messages: ChildToParent[] = [];
+  const req = request(dir, { steps: 25, lr: 1e-2, evalEvery: 0 });
+  const outcome = await train(req, hooks(messages));
+  assert.equal(outcome.status, 'finished');
+  assert.equal(outcome.step, 25);
+  const rows = trainRows(req.out);
+  assert.equal(rows.length, 25);
+  const first = rows.slice(0, 3).reduce((s, r) => s + r.loss, 0) / 3;
+  const last = rows.slice(-3).reduce((s, r) => s + r.loss, 0) / 3;
+  assert.ok(last < first * 0.6, `loss should fall: ${first.toFixed(3)} → ${last.toFixed(3)}`);
+  for (const r of rows) for (const k of ['step', 'epoch', 'loss', 'lr', 'grad_norm', 'tokens_per_second', 'elapsed_s']) assert.equal(typeof (r as unknown as Record<string, unknown>)[k], 'number', k);
+  assert.deepEqual(Object.keys(rows[0].per_task!).sort(), ['reverse', 'upper']);
+  // per-task losses split the step loss: their weighted mean sits between them
+  const pt = Object.values(rows[0].per_task!);
+  assert.ok(rows[0].loss >= Math.min(...pt) - 1e-4 && rows[0].loss <= Math.max(...pt) + 1e-4);
+  const evals = readMetrics(req.out).filter((r) => 'split' in r);
+  assert.deepEqual(evals.map((r) => r.step), [0, 25], 'eval before training and at the end');
+  assert.ok(evals[1].loss < evals[0].loss);
+  assert.ok('seen' in evals[0] && 'unseen' in evals[0]);
+  const run = readRunInfo(req.out)!;
+  assert.equal(run.status, 'finished');
+  assert.equal(run.step, 25);
+  assert.equal(run.best_step, 25);
+  assert.ok(run.backend && run.finished_at);
+  assert.ok(existsSync(join(req.out, 'best', 'model.safetensors')));
+  assert.equal(loadCheckpoint(join(req.out, 'checkpoint')).state!.step, 25);
+  assert.ok(messages.some((m) => m.type === 'log' && /backend: wasm/.test(m.message)));
+  // a finished run is never overwritten
+  await assert.rejects(train(req, hooks([])), /holds a finished run/);
+});
+
+test('resume continues at the exact step: the loss curve equals the uninterrupted one', async (t) => {
+  const overrides = { steps: 12, lr: 5e-3, evalEvery: 0, exactMatchSamples: 0, checkpointEvery: 1000 };
+  const a = request(join(tempDir(t)), overrides);
+  const b = request(join(tempDir(t)), overrides);
+  await train(a, hooks([]));
+  const stopped = await train(b, hooks([], 5));
+  assert.equal(stopped.status, 'stopped');
+  assert.equal(readRunInfo(b.out)!.status, 'stopped');
+  assert.equal(loadCheckpoint(join(b.out, 'checkpoint')).state!.step, 5);
+  const fresh = await train({ ...b, resume: false }, hooks([])).catch((e: Error) => e);
+  assert.match(String(fresh), /already holds a run/);
+  const resumed = await train(b, hooks([]));
+  assert.equal(resumed.status, 'finished');
+  const la = trainRows(a.out).map((r) => [r.step, r.loss, r.lr, r.grad_norm]);
+  const lb = trainRows(b.out).map((r) => [r.step, r.loss, r.lr, r.grad_norm]);
+  assert.equal(lb.length, 12);
+  assert.deepEqual(lb, la);
+  const wa = loadCheckpoint(join(a.out, 'checkpoint')).params;
+  const wb = loadCheckpoint(join(b.out, 'checkpoint')).params;
+  for (const name of Object.keys(wa)) assert.deepEqual(wb[name].data, wa[name].data, name);
+});
+
+test('early stopping stops when eval loss does not improve, keeping the best weights', async (t) => {
+  // A learning rate this high makes eval loss worse after the first evaluation.
+  const req = request(tempDir(t), { steps: 40, lr: 3, warmupSteps: 0, clipNorm: 0, evalEvery: 2, patience: 2, exactMatchSamples: 0 });
+  const outcome = await train(req, hooks([]));
+  assert.match(outcome.reason, /early stopping/);
+  assert.ok(outcome.step < 40);
+  const run = readRunInfo(req.out)!;
+  const evals = readMetrics(req.out).filter((r) => 'split' in r);
+  const best = Math.min(...evals.map((r) => r.loss));
+  assert.equal(run.best_eval_loss, best);
+  assert.equal(run.best_step, evals.find((r) => r.loss === best)!.step);
+});
+
+test('masked loss ignores prompt tokens: changing them leaves the loss, changing the response does not', async () => {
+  const tok = new ByteTokenizer();
+  const engine = await createEngine({ config: { vocabSize: tok.vocabSize, contextLength: 48, dModel: 32, nLayers: 1, nHeads: 2 }, seed: 3, threads: 1 });
+  try {
+    const lossOf = async (rec: Record<string, unknown>) => {
+      const { example } = tokenizeExample(testRenderer.render(rec), tok, 49);
+      const batch = makeBatch(layoutRows([example], 48, false).rows, 48, tok.padId);
+      // same tokens as inputs, but the targets of prompt positions replaced: masked, so no effect
+      const r = await engine.evalLoss(batch);
+      const scrambled = { ...batch, targets: batch.targets.map((x, i) => (batch.weights[i] ? x : (x + 17) % 256)) };
+      const s = await engine.evalLoss(scrambled);
+      return { r, s };
+    };
+    const { r, s } = await lossOf({ instruction: 'Reverse.', input: 'cat', output: 'tac' });
+    assert.equal(s.lossSum, r.lossSum);
+    assert.equal(r.tokens, 4, 'three response bytes and EOS');
+    const other = await lossOf({ instruction: 'Reverse.', input: 'cat', output: 'tax' });
+    assert.notEqual(other.r.lossSum, r.lossSum);
+  } finally {
+    await engine.dispose();
+  }
+});
