@@ -2,7 +2,7 @@
 import { resolveBootstrap, type BootstrapOptions } from './bootstrap';
 import { forgettingSummary } from './forgetting';
 import type { NllCount } from './perplexity';
-import { recordSubsets } from './groups';
+import { recordSubsets } from './subsets';
 import { scoreAll } from './record';
 import { summarize } from './summarize';
 import type { EvalRecord, EvalResults, ScoreOptions } from './types';

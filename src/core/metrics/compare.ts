@@ -2,7 +2,7 @@
 // intervals of each difference: both runs are resampled on the same records, which is far tighter than comparing
 // two independent intervals.
 import { bootstrapStatistics, resolveBootstrap, type BootstrapOptions, type Interval, type ResolvedBootstrap } from './bootstrap';
-import { recordSubsets } from './groups';
+import { recordSubsets } from './subsets';
 import { metricGroups, type MetricKey } from './metricGroups';
 import { scoreAll, type RecordScores } from './record';
 import type { EvalRecord, IfevalSummary, ScoreOptions } from './types';

@@ -15,6 +15,7 @@ export interface RecordScores {
   generation: GenerationScores | null;
   /** Corpus-BLEU statistics, kept so intervals can re-sum them per resample. */
   bleu_stats: BleuStats | null;
+  /** Summed NLL and tokens, and their ratio (this record's per-token loss, for sorting generations). */
   loss: (NllCount & { mean: number }) | null;
   /** Null without a prediction or without checks. */
   checks: ChecksResult | null;
