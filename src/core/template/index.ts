@@ -16,3 +16,4 @@ export type { Span } from './spans';
 export { analyzeRendering, type AnalyzeOptions, type TemplateWarning, type TemplateWarningCode } from './analysis';
 export { tokenView, trainedTokenMask, type TokenView } from './tokens';
 export { parseTemplateFile, selectTemplate, rendererSpecOf, updateTemplateFile, parseTemplateRef, type TemplateFile, type NamedTemplate, type TemplateRef } from './files';
+export { createPreviewer, TEMPLATE_VARIABLES, type Previewer, type PreviewRequest, type PreviewResult } from './preview';
