@@ -10,7 +10,7 @@ import { makeRunDirs, removeRunDirs, type RunDirs } from '../../scripts/test-too
 import { codeServerEntry, loadTestTools, type TestTools } from '../../scripts/test-tools/lib/tools';
 import { startWorkbenchServer, toolEnv, type WorkbenchServer } from '../../scripts/test-tools/lib/workbenchServer';
 import { errorToasts, exthostErrorsSince, exthostLogMarks, watchErrorToasts } from './harness/guards';
-import type { Scenario } from './harness/scenario';
+import { SkipScenario, type Scenario } from './harness/scenario';
 import { Workbench } from './harness/workbench';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -68,9 +68,10 @@ async function runScenario(
   extensionDir: string,
   name: string,
   s: Scenario,
-): Promise<string[]> {
+): Promise<{ failures: string[]; skipped?: string }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const failures: string[] = [];
+  let skipped: string | undefined;
   try {
     const page = await context.newPage();
     await watchErrorToasts(page);
@@ -87,7 +88,8 @@ async function runScenario(
         name,
       );
     } catch (error) {
-      failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      if (error instanceof SkipScenario) skipped = error.message;
+      else failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     // Late errors (a command's promise rejecting after the scenario's last check) get a moment to surface.
     await page.waitForTimeout(1000);
@@ -97,7 +99,7 @@ async function runScenario(
   } finally {
     await withTimeout(context.close(), 10_000, 'closing the page').catch(() => undefined);
   }
-  return failures;
+  return { failures, skipped };
 }
 
 async function main(): Promise<number> {
@@ -125,9 +127,12 @@ async function main(): Promise<number> {
         continue;
       }
       const started = Date.now();
-      const failures = await runScenario(browser, server, dirs, tools, extensionDir, name, s);
+      const { failures, skipped: why } = await runScenario(browser, server, dirs, tools, extensionDir, name, s);
       const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-      if (failures.length === 0) {
+      if (why !== undefined && failures.length === 0) {
+        skipped++;
+        console.log(`  - ${name}: ${s.title} (skipped: ${why})`);
+      } else if (failures.length === 0) {
         passed++;
         console.log(`  ✔ ${name}: ${s.title} (${took})`);
       } else {

@@ -61,6 +61,9 @@ export function exthostLogMarks(userData: string): Map<string, number> {
 const WORKBENCH_NOISE: RegExp[] = [
   /getaddrinfo (ENOTFOUND|EAI_AGAIN)/,
   /No signed-in session/,
+  // Each scenario opens a new window on the same workspace; the previous window's extension host releases the
+  // workspace-storage lock a few seconds after it ends, and the new one logs that it found it taken.
+  /EEXIST: file already exists, open '[^']*workspaceStorage[^']*vscode\.lock'/,
 ];
 
 export function exthostErrorsSince(userData: string, marks: Map<string, number>, allowed: RegExp[] = []): string[] {

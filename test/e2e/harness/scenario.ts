@@ -19,3 +19,6 @@ export interface Scenario {
 export function scenario(s: Scenario): Scenario {
   return s;
 }
+
+/** Thrown (through `Workbench.skip`) when something a scenario depends on has not landed: reported as skipped. */
+export class SkipScenario extends Error {}

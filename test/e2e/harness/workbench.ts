@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from '../../../scripts/test-tools/lib/playwright';
+import { SkipScenario } from './scenario';
 
 export interface WorkbenchContext {
   page: Page;
@@ -101,15 +102,23 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   }
 
-  /** Runs the packaged extension's CLI (dist/cli.js) for values a scenario compares the UI against. */
+  /**
+   * Runs the packaged extension's CLI (dist/cli.js) for values a scenario compares the UI against.
+   * A CLI command that has not landed yet skips the scenario rather than failing it.
+   */
   cli(args: string[]): string {
     try {
-      return execFileSync(this.node, [join(this.extensionDir, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+      return execFileSync(this.node, [join(this.extensionDir, 'dist', 'cli.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
-      const e = error as { status?: number; stdout?: string };
+      const e = error as { status?: number; stdout?: string; stderr?: string };
       if (e.status === 1 && e.stdout) return e.stdout;
-      throw error;
+      if (e.status === 2 && /unknown command/.test(e.stderr ?? '')) this.skip(`the CLI has no "${args[0]}" command yet`);
+      throw new Error(`instruct-studio ${args.join(' ')} exited with ${e.status}: ${e.stderr ?? String(error)}`);
     }
+  }
+
+  skip(reason: string): never {
+    throw new SkipScenario(reason);
   }
 
   /** An extra screenshot beside the scenario's own: test-results/e2e/<name>.png. */

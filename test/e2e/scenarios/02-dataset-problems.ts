@@ -22,7 +22,8 @@ export default scenario({
     const markers = rows.filter((r) => /\[Ln \d+, Col \d+\]/.test(r));
     assert.ok(markers.length > 0, `marker rows in the Problems panel:\n${rows.join('\n')}`);
     for (const row of markers) {
-      const m = /instruct-studio\(([a-z-]+)\)\s*\[Ln (\d+), Col \d+\]/.exec(row.replace(/\s+/g, ' '));
+      // Shown as "instruct-studio(code) [Ln 3, Col 1]"; source and code are separate elements in the DOM.
+      const m = /instruct-studio\s*\(?\s*([a-z-]+)\s*\)?\s*\[Ln (\d+), Col \d+\]/.exec(row.replace(/\s+/g, ' '));
       assert.ok(m, `every problem comes from instruct-studio and shows its code: ${row}`);
       const [, code, line] = m;
       assert.ok(

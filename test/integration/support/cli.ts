@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { extension } from './extension';
+import { note } from './report';
 
 export interface CliProblem {
   line: number;
@@ -32,6 +33,24 @@ export function cliValidate(file: string, extraArgs: string[] = []): CliResult {
   } catch (error) {
     const e = error as { status?: number; stdout?: string; stderr?: string };
     if (e.status === 1 && e.stdout) return JSON.parse(e.stdout) as CliResult;
+    if (e.status === 2 && /unknown command/.test(e.stderr ?? '')) throw new CliCommandMissing('validate');
     throw new Error(`cli validate failed (${e.status}): ${e.stderr ?? String(error)}`);
+  }
+}
+
+class CliCommandMissing extends Error {
+  constructor(readonly command: string) {
+    super(`the CLI has no "${command}" command yet`);
+  }
+}
+
+/** `cliValidate`, skipping the calling test while the CLI's validate command has not landed. */
+export function cliValidateOrSkip(ctx: Mocha.Context, file: string, extraArgs: string[] = []): CliResult {
+  try {
+    return cliValidate(file, extraArgs);
+  } catch (error) {
+    if (!(error instanceof CliCommandMissing) || process.env.INSTRUCT_STUDIO_TEST_ALL) throw error;
+    note(`skipped: ${error.message} (issue 3)`);
+    ctx.skip();
   }
 }
