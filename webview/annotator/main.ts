@@ -106,7 +106,7 @@ function options(sel: Select, first: string, values: readonly string[], current:
   const index = Math.max(0, want.indexOf(current ?? ''));
   if (want.join('\u0000') !== have.join('\u0000')) {
     clear(sel);
-    for (const v of want) sel.append(h('vscode-option', { value: v }, v === '' ? first : v));
+    for (const v of want) sel.append(h('vscode-option', { value: v }, v === '' ? first : v === 'any' && sel === problemSel ? 'With any problem' : v));
     // The element re-reads its options on slotchange, after this task; select only then or it shows blank.
     setTimeout(() => { sel.selectedIndex = index; });
   } else if (sel.selectedIndex !== index) sel.selectedIndex = index;
@@ -143,7 +143,7 @@ function onState(s: Extract<HostToWebview, { type: 'state' }>): void {
   const p = s.progress;
   progress.textContent = `${p.reviewed} / ${p.records} reviewed (${p.accepted} accepted, ${p.rejected} rejected)${s.indexing ? ' · indexing…' : ''}${s.count !== p.records ? ` · ${s.count} shown` : ''}`;
   options(statusSel, 'All statuses', ['unreviewed', 'accepted', 'rejected'], s.filter.status);
-  options(problemSel, 'Any or no problem', s.problemCodes.length ? ['any', ...s.problemCodes] : [], s.filter.problem);
+  options(problemSel, 'Any or no problem', ['any', ...s.problemCodes], s.filter.problem);
   options(taskSel, 'All tasks', s.tasks, s.filter.task);
   if (document.activeElement !== search && search.value !== (s.filter.text ?? '')) search.value = s.filter.text ?? '';
   generateBtn.toggleAttribute('disabled', !s.canGenerate);
