@@ -18,17 +18,52 @@ export function split2d(tf: Tf, data: Float32Array, rows: number, cols: number):
   return out;
 }
 
-/** Each [rows, cols] block of `data` (from `offset`, `n` blocks) transposed, as 2-D tensors. */
-function splitTransposed(tf: Tf, data: Float32Array, offset: number, n: number, rows: number, cols: number): Tensor2D[] {
+/** Each [rows, cols] block of `data` transposed, as 2-D tensors [cols, rows]. */
+function splitTransposed(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
   const size = rows * cols;
   const out: Tensor2D[] = [];
   const t = new Float32Array(size);
-  for (let b = 0; b < n; b++) {
-    const base = offset + b * size;
+  for (let b = 0; b < data.length / size; b++) {
+    const base = b * size;
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[base + r * cols + c];
     out.push(tf.tensor2d(t, [cols, rows]));
   }
   return out;
+}
+
+/**
+ * Head h of batch row b from a row-major [B·T, width] buffer, columns [offset + h·hd, offset + (h+1)·hd),
+ * as [T, hd] (or [hd, T] when `transposed`). Gathering in JS replaces 4-D/5-D tf.transposes, which take
+ * ~500 ns per element on wasm (their generic path), against ~1 ns here.
+ */
+function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset: number, transposed: boolean): Float32Array {
+  const { batch: B, seq: T, heads: H, headDim: hd } = s;
+  const out = new Float32Array(B * H * T * hd);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const o = (b * H + h) * T * hd;
+      for (let t = 0; t < T; t++) {
+        const row = (b * T + t) * width + offset + h * hd;
+        if (transposed) for (let d = 0; d < hd; d++) out[o + d * T + t] = src[row + d];
+        else for (let d = 0; d < hd; d++) out[o + t * hd + d] = src[row + d];
+      }
+    }
+  }
+  return out;
+}
+
+/** The inverse of gatherHeads (not transposed): per-head [T, hd] results written into columns of [B·T, width]. */
+function scatterHeads(heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
+  const { seq: T, heads: H, headDim: hd } = s;
+  heads.forEach((tensor, i) => {
+    const b = Math.floor(i / H);
+    const h = i % H;
+    const src = tensor.dataSync() as Float32Array;
+    for (let t = 0; t < T; t++) {
+      const row = (b * T + t) * width + offset + h * hd;
+      for (let d = 0; d < hd; d++) dst[row + d] = src[t * hd + d];
+    }
+  });
 }
 
 /**
@@ -97,6 +132,7 @@ export interface AttentionCache {
   k: Tensor2D[];
   vT: Tensor2D[]; // [hd, T]
   p: Tensor; // softmax probabilities [B*H, T, T]
+  pData: Float32Array;
 }
 
 /**
@@ -107,37 +143,39 @@ export interface AttentionCache {
  */
 export function attention(tf: Tf, qkv: Tensor2D, mask: Tensor, s: AttentionShape): { y: Tensor2D; cache: AttentionCache } {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const BH = B * H;
-  // One transpose and one read: [B, T, 3, H, hd] → [3, B, H, T, hd], then per-head pieces from the buffer.
-  const qkvData = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]).dataSync() as Float32Array;
-  const part = BH * T * hd;
-  const q = split2d(tf, qkvData.subarray(0, part), T, hd);
-  const k = split2d(tf, qkvData.subarray(part, 2 * part), T, hd);
-  const kT = splitTransposed(tf, qkvData, part, BH, T, hd);
-  const v = split2d(tf, qkvData.subarray(2 * part), T, hd);
-  const vT = splitTransposed(tf, qkvData, 2 * part, BH, T, hd);
+  const D = H * hd;
+  const src = qkv.dataSync() as Float32Array;
+  const q = split2d(tf, gatherHeads(src, s, 3 * D, 0, false), T, hd);
+  const k = split2d(tf, gatherHeads(src, s, 3 * D, D, false), T, hd);
+  const kT = split2d(tf, gatherHeads(src, s, 3 * D, D, true), hd, T);
+  const v = split2d(tf, gatherHeads(src, s, 3 * D, 2 * D, false), T, hd);
+  const vT = split2d(tf, gatherHeads(src, s, 3 * D, 2 * D, true), hd, T);
   const scores = tf.mul(tf.stack(q.map((qi, i) => tf.matMul(qi, kT[i]))), 1 / Math.sqrt(hd));
-  const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [BH, T, T]);
-  const pl = split2d(tf, p.dataSync() as Float32Array, T, T);
-  const o = tf.stack(pl.map((pi, i) => tf.matMul(pi, v[i])));
-  const y = tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, H * hd]) as Tensor2D;
-  return { y, cache: { q, k, vT, p } };
+  const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [B * H, T, T]);
+  const pData = p.dataSync() as Float32Array;
+  const pl = split2d(tf, pData, T, T);
+  const y = new Float32Array(B * T * D);
+  scatterHeads(pl.map((pi, i) => tf.matMul(pi, v[i])), y, s, D, 0);
+  return { y: tf.tensor2d(y, [B * T, D]), cache: { q, k, vT, p, pData } };
 }
 
 export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: AttentionShape): Tensor2D {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const dO = split2d(tf, tf.transpose(tf.reshape(dy, [B, T, H, hd]), [0, 2, 1, 3]).dataSync() as Float32Array, T, hd);
-  const pT = split2d(tf, tf.transpose(c.p, [0, 2, 1]).dataSync() as Float32Array, T, T);
+  const D = H * hd;
+  const dO = split2d(tf, gatherHeads(dy.dataSync() as Float32Array, s, D, 0, false), T, hd);
+  const pT = splitTransposed(tf, c.pData, T, T);
   const dP = tf.stack(dO.map((d, i) => tf.matMul(d, c.vT[i])));
-  const dv = tf.stack(dO.map((d, i) => tf.matMul(pT[i], d)));
+  const dv = dO.map((d, i) => tf.matMul(pT[i], d));
   // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
   const dS = tf.mul(tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true))), 1 / Math.sqrt(hd));
-  const dSl = split2d(tf, dS.dataSync() as Float32Array, T, T);
-  const dST = split2d(tf, tf.transpose(dS, [0, 2, 1]).dataSync() as Float32Array, T, T);
-  const dq = tf.stack(dSl.map((d, i) => tf.matMul(d, c.k[i])));
-  const dk = tf.stack(dST.map((d, i) => tf.matMul(d, c.q[i])));
-  const stacked = tf.reshape(tf.stack([dq, dk, dv]), [3, B, H, T, hd]);
-  return tf.reshape(tf.transpose(stacked, [1, 3, 0, 2, 4]), [B * T, 3 * H * hd]) as Tensor2D;
+  const dSData = dS.dataSync() as Float32Array;
+  const dSl = split2d(tf, dSData, T, T);
+  const dST = splitTransposed(tf, dSData, T, T);
+  const out = new Float32Array(B * T * 3 * D);
+  scatterHeads(dSl.map((d, i) => tf.matMul(d, c.k[i])), out, s, 3 * D, 0);
+  scatterHeads(dST.map((d, i) => tf.matMul(d, c.q[i])), out, s, 3 * D, D);
+  scatterHeads(dv, out, s, 3 * D, 2 * D);
+  return tf.tensor2d(out, [B * T, 3 * D]);
 }
 
 /**
