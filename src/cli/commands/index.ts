@@ -7,6 +7,10 @@ import { statsCommand } from './stats';
 import { convertCommand } from './convert';
 import { splitCommand } from './split';
 import { dedupeCommand } from './dedupe';
+import { trainCommand } from './train';
+import { evalCommand } from './eval';
+import { generateCommand } from './generate';
+import { demoCommand } from './demo';
 
 export const commands: CliCommand[] = [
   benchTrain,
@@ -16,4 +20,8 @@ export const commands: CliCommand[] = [
   convertCommand,
   splitCommand,
   dedupeCommand,
+  trainCommand,
+  evalCommand,
+  generateCommand,
+  demoCommand,
 ];
