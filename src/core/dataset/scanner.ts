@@ -231,16 +231,18 @@ export class DatasetScanner {
   private jsonError(e: Error, text: string, positionOf: PositionOf): void {
     const m = /at position (\d+)/.exec(e.message);
     const position = m ? Number(m[1]) : undefined;
-    const reason = e.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the record ends early (unclosed string, object or array?)');
-    let start = position;
-    if (start === undefined) {
-      start = text.length;
-      while (start > 0 && isSpace(text.charCodeAt(start - 1))) start--;
+    const reason = e.message
+      .replace(/\s*in JSON at position \d+.*$/, '')
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/^Unexpected end of JSON input$/, 'the record ends early (unclosed string, object or array?)');
+    const message = `invalid JSON: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+    if (position === undefined || position >= text.length) {
+      // no usable position: the whole record is the range
+      this.cur.push({ ...this.range(text, positionOf), severity: 'error', code: 'json-parse', message, data: position === undefined ? {} : { position } });
+      return;
     }
-    const at = positionOf(start);
-    const problem: Problem = { line: at.line, column: at.column, severity: 'error', code: 'json-parse', message: `invalid JSON: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, data: position === undefined ? {} : { position } };
-    if (start < text.length) problem.endColumn = at.column + 1;
-    this.cur.push(problem);
+    const at = positionOf(position);
+    this.cur.push({ line: at.line, column: at.column, endColumn: at.column + 1, severity: 'error', code: 'json-parse', message, data: { position } });
   }
 
   /** The range of [start, end) in the record, or of the record without surrounding whitespace. */
