@@ -140,6 +140,83 @@ GENERATION_TEMPLATES = {
 }
 
 
+# A template in the style of Qwen2.5-Instruct's: a tool list in the system turn, tool calls rendered from
+# message.tool_calls with tojson, consecutive tool responses grouped, `is defined`, loop look-behind.
+TOOL_TEMPLATE = r'''{%- if tools %}
+    {{- '<|im_start|>system\n' }}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- messages[0]['content'] }}
+    {%- else %}
+        {{- 'You are a helpful assistant.' }}
+    {%- endif %}
+    {{- "\n\n# Tools\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\n</tools>\n\nFor each function call, return a json object within <tool_call></tool_call> XML tags.<|im_end|>\n" }}
+{%- else %}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- '<|im_start|>system\n' + messages[0]['content'] + '<|im_end|>\n' }}
+    {%- else %}
+        {{- '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}
+    {%- endif %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) or (message.role == "assistant" and not message.tool_calls) %}
+        {{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>' + '\n' }}
+    {%- elif message.role == "assistant" %}
+        {{- '<|im_start|>' + message.role }}
+        {%- if message.content %}
+            {{- '\n' + message.content }}
+        {%- endif %}
+        {%- for tool_call in message.tool_calls %}
+            {%- if tool_call.function is defined %}
+                {%- set tool_call = tool_call.function %}
+            {%- endif %}
+            {{- '\n<tool_call>\n{"name": "' }}
+            {{- tool_call.name }}
+            {{- '", "arguments": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- '}\n</tool_call>' }}
+        {%- endfor %}
+        {{- '<|im_end|>\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\n<tool_response>\n' }}
+        {{- message.content }}
+        {{- '\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\n' }}
+{%- endif %}
+'''
+
+TOOLS = [{'type': 'function', 'function': {'name': 'lookup', 'description': 'Look a city up',
+                                           'parameters': {'type': 'object', 'properties': {'city': {'type': 'string'}}}}}]
+
+TOOL_CONVERSATIONS = [
+    ('tool-call-and-two-responses', [
+        SYSTEM, U1,
+        {'role': 'assistant', 'content': 'Let me check.', 'tool_calls': [
+            {'type': 'function', 'function': {'name': 'lookup', 'arguments': {'city': 'Paris'}}},
+            {'type': 'function', 'function': {'name': 'lookup', 'arguments': {'city': 'Lyon'}}}]},
+        {'role': 'tool', 'content': 'Paris: capital'},
+        {'role': 'tool', 'content': 'Lyon: not the capital'},
+        A1,
+    ], False),
+    ('tool-generation-prompt', [U1, {'role': 'assistant', 'tool_calls': [
+        {'type': 'function', 'function': {'name': 'lookup', 'arguments': {'city': 'Paris'}}}]},
+        {'role': 'tool', 'content': 'Paris: capital'}], True),
+]
+
+
 def load_presets():
     script = ("import { PRESETS } from './src/core/template/presets/index';"
               "process.stdout.write(JSON.stringify(PRESETS));")
@@ -147,10 +224,12 @@ def load_presets():
     return json.loads(out)
 
 
-def chat_cases(source, bos, eos, conversations):
+def chat_cases(source, bos, eos, conversations, tools=None):
     cases = []
     for name, messages, agp in conversations:
-        variables = {'messages': messages, 'add_generation_prompt': agp, 'bos_token': bos, 'eos_token': eos}
+        # apply_chat_template always passes tools and documents, None when there are none
+        variables = {'messages': messages, 'tools': tools, 'documents': None, 'add_generation_prompt': agp,
+                     'bos_token': bos, 'eos_token': eos}
         cases.append({'name': name, 'kind': 'chat', 'variables': variables, **render(source, variables)})
     return cases
 
@@ -193,6 +272,9 @@ def main():
         for case in chat_cases(source, '<s>', '</s>', [CONVERSATIONS[0], CONVERSATIONS[1], CONVERSATIONS[6]]):
             generation.append({'template': name, **case})
     write('generation-tags', {'generatedBy': generator, 'templates': GENERATION_TEMPLATES, 'cases': generation})
+    tool_cases = chat_cases(TOOL_TEMPLATE, '', '<|im_end|>', TOOL_CONVERSATIONS, tools=TOOLS)
+    tool_cases += chat_cases(TOOL_TEMPLATE, '', '<|im_end|>', [CONVERSATIONS[0], CONVERSATIONS[4]])
+    write('tool-template', {'generatedBy': generator, 'template': TOOL_TEMPLATE, 'tools': TOOLS, 'cases': tool_cases})
 
 
 if __name__ == '__main__':

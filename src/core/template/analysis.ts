@@ -79,6 +79,12 @@ export function analyzeRendering(d: DetailedRendering, renderer: TemplateRendere
     }
   }
 
+  if (d.maskSource === 'response') {
+    for (const field of d.toolCalls) {
+      warnings.push({ code: 'response-not-trained', message: 'this tool call is not trained: only a {% generation %} block can mark where a template prints tool calls', field });
+    }
+  }
+
   const located = d.responses.filter((r) => r.span).map((r) => r.span!);
   if (located.length === d.responses.length) {
     for (const [s, e] of spans) {

@@ -12,7 +12,7 @@ export interface ChatMessage {
 
 /** The record normalised: one of the three renderable shapes, with field paths for errors. */
 export type RecordInput =
-  | { format: 'chat'; messages: ChatMessage[] }
+  | { format: 'chat'; messages: ChatMessage[]; tools?: unknown[]; documents?: unknown[] }
   | { format: 'alpaca'; instruction: string; input: string; output: string; system?: string }
   | { format: 'completion'; prompt: string; completion: string };
 
@@ -26,7 +26,7 @@ export interface ReadOptions {
 export function readRecord(record: Record<string, unknown>, options: ReadOptions = {}): RecordInput {
   const response = (field: string) => (options.responseOptional && record[field] === undefined ? '' : text(record, field));
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RenderError('a record must be a JSON object');
-  if ('messages' in record) return { format: 'chat', messages: readMessages(record.messages, 'messages') };
+  if ('messages' in record) return { format: 'chat', messages: readMessages(record.messages, 'messages'), ...extras(record) };
   if ('chosen' in record || 'rejected' in record) {
     throw new RenderError('a preference record (prompt/chosen/rejected) renders as two completions: use renderPreference', 'chosen');
   }
@@ -44,7 +44,7 @@ export function readRecord(record: Record<string, unknown>, options: ReadOptions
       // TRL's conversational prompt-completion: both halves are message lists.
       const prompt = readMessages(record.prompt, 'prompt');
       const completion = options.responseOptional && record.completion === undefined ? [] : readMessages(record.completion, 'completion');
-      return { format: 'chat', messages: [...prompt, ...completion] };
+      return { format: 'chat', messages: [...prompt, ...completion], ...extras(record) };
     }
     return { format: 'completion', prompt: text(record, 'prompt'), completion: response('completion') };
   }
@@ -66,6 +66,18 @@ export function readPreference(record: Record<string, unknown>): { chosen: Recor
     return { format: 'completion', prompt: text(record, 'prompt'), completion: text(record, side) };
   });
   return { chosen: halves[0], rejected: halves[1] };
+}
+
+/** `tools` and `documents` go to chat templates as apply_chat_template passes them. */
+function extras(record: Record<string, unknown>): { tools?: unknown[]; documents?: unknown[] } {
+  const out: { tools?: unknown[]; documents?: unknown[] } = {};
+  for (const key of ['tools', 'documents'] as const) {
+    const v = record[key];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v)) throw new RenderError(`expected a list, got ${describe(v)}`, key);
+    out[key] = v;
+  }
+  return out;
 }
 
 function readMessages(value: unknown, field: string): ChatMessage[] {

@@ -39,6 +39,8 @@ export interface DetailedRendering extends Rendering {
   /** How `trainSpans` were derived: the template's `{% generation %}` blocks, or the responses (+ end markers). */
   maskSource: 'generation' | 'response';
   responses: ResponsePlacement[];
+  /** Fields of assistant tool calls (`messages[2].tool_calls`): trained only inside a `{% generation %}` block. */
+  toolCalls: string[];
 }
 
 export interface TemplateRenderer extends RecordRenderer {
@@ -114,6 +116,7 @@ interface Job {
   /** Fields of the responses that `mark` wraps, in the order the template is expected to print them. */
   responseFields: string[];
   responseTexts: string[];
+  toolCallFields: string[];
   /** The field a failure of the template is blamed on: `messages` for a chat, else the response. */
   errorField: string;
   /** For a prompt: the same record without its final response, as a chat. */
@@ -124,7 +127,7 @@ function plan(ctx: Context, input: RecordInput, responseField?: string): Job {
   const { chat, instruction, completion } = ctx.templates;
   const tokens = { bos_token: ctx.bosToken, eos_token: ctx.eosToken };
   if (input.format === 'chat') {
-    if (chat) return chatJob(chat, tokens, input.messages, (i) => `${responseField ?? 'messages'}[${i}].content`);
+    if (chat) return chatJob(chat, tokens, input.messages, (i) => `${responseField ?? 'messages'}[${i}].content`, input);
     const turn = singleTurn(input.messages, responseField);
     if (instruction) return instructionJob(instruction, tokens, { instruction: turn.user, input: '', output: turn.assistant, system: turn.system }, turn.field);
     return completionJob(completion!, tokens, turn.user, turn.assistant, turn.field);
@@ -148,11 +151,20 @@ function plan(ctx: Context, input: RecordInput, responseField?: string): Job {
   return chatJob(chat!, tokens, [{ role: 'user', content: input.prompt }, { role: 'assistant', content: input.completion }], () => field);
 }
 
-function chatJob(template: CompiledTemplate, tokens: object, messages: ChatMessage[], fieldOf: (i: number) => string): Job {
+function chatJob(
+  template: CompiledTemplate,
+  tokens: object,
+  messages: ChatMessage[],
+  fieldOf: (i: number) => string,
+  extra: { tools?: unknown[]; documents?: unknown[] } = {},
+): Job {
   const responseFields: string[] = [];
   const responseTexts: string[] = [];
+  const toolCallFields: string[] = [];
   messages.forEach((m, i) => {
-    if (m.role === 'assistant' && typeof m.content === 'string') { responseFields.push(fieldOf(i)); responseTexts.push(m.content); }
+    if (m.role !== 'assistant') return;
+    if (typeof m.content === 'string') { responseFields.push(fieldOf(i)); responseTexts.push(m.content); }
+    if (Array.isArray(m.tool_calls) && m.tool_calls.length) toolCallFields.push(fieldOf(i).replace(/\.content$/, '.tool_calls'));
   });
   const last = messages.at(-1);
   return {
@@ -160,9 +172,13 @@ function chatJob(template: CompiledTemplate, tokens: object, messages: ChatMessa
     responseFields,
     responseTexts,
     errorField: fieldOf(0).replace(/\[0\]\.content$/, ''),
+    toolCallFields,
     promptMessages: last?.role === 'assistant' ? messages.slice(0, -1) : messages,
     variables: (mark, addGenerationPrompt) => ({
       ...tokens,
+      // as apply_chat_template: always passed, None when the record has none
+      tools: extra.tools ?? null,
+      documents: extra.documents ?? null,
       add_generation_prompt: addGenerationPrompt,
       messages: messages.map((m) => (m.role === 'assistant' && typeof m.content === 'string' ? { ...m, content: mark(m.content) } : m)),
     }),
@@ -179,6 +195,7 @@ function instructionJob(
     template,
     responseFields: [field],
     responseTexts: [r.output],
+    toolCallFields: [],
     errorField: field,
     variables: (mark) => ({ ...tokens, instruction: r.instruction, input: r.input, system: r.system ?? '', output: mark(r.output) }),
   };
@@ -189,6 +206,7 @@ function completionJob(template: CompiledTemplate, tokens: object, prompt: strin
     template,
     responseFields: [field],
     responseTexts: [completion],
+    toolCallFields: [],
     errorField: field,
     variables: (mark) => ({ ...tokens, prompt, completion: mark(completion) }),
   };
@@ -258,6 +276,7 @@ function renderInput(ctx: Context, input: RecordInput, responseField?: string): 
     templateName: job.template.name,
     maskSource: job.template.hasGeneration ? 'generation' : 'response',
     responses,
+    toolCalls: job.toolCallFields,
   };
 }
 
@@ -276,7 +295,8 @@ function searchResponses(text: string, responses: string[]): Array<Span | undefi
 function renderPromptOf(ctx: Context, input: RecordInput): string {
   const job = plan(ctx, input);
   if (job.template.kind === 'chat' && job.promptMessages) {
-    const promptJob = chatJob(job.template, { bos_token: ctx.bosToken, eos_token: ctx.eosToken }, job.promptMessages, (i) => `messages[${i}].content`);
+    const extra = input.format === 'chat' ? input : {};
+    const promptJob = chatJob(job.template, { bos_token: ctx.bosToken, eos_token: ctx.eosToken }, job.promptMessages, (i) => `messages[${i}].content`, extra);
     return extractGenerations(run(promptJob, (s) => s, true)).text;
   }
   const d = renderInput(ctx, input);
