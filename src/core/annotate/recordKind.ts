@@ -1,20 +1,12 @@
-// What kind of record a line holds, as the annotator shows it. Formats follow the dataset core's detection;
-// `ranking` (more than two responses with an order) is the annotator's own.
-// TODO(swap): delegate the four dataset formats to src/core/dataset/detect.ts `detectFormat` once it is committed.
+// What kind of record a line holds, as the annotator shows it: the dataset core's own format detection, so the
+// annotator, the validator and the trainer agree; `ranking` (responses with an order) is the annotator's own.
+import { detectFormat } from '../dataset/detect';
 import type { DatasetFormat } from '../dataset/types';
 
 export type RecordKind = DatasetFormat | 'ranking' | 'unknown';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function detectFormat(record: Record<string, unknown>): DatasetFormat | undefined {
-  if ('messages' in record) return 'chat';
-  if ('chosen' in record && 'rejected' in record) return 'preference';
-  if ('instruction' in record) return 'alpaca';
-  if ('prompt' in record && 'completion' in record) return 'completion';
-  return undefined;
 }
 
 export function recordKind(record: unknown): RecordKind {
