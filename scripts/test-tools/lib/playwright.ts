@@ -65,6 +65,7 @@ export interface Page {
   frameLocator(selector: string): FrameLocator;
   screenshot(options?: { path?: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
+  reload(options?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' | 'commit'; timeout?: number }): Promise<unknown>;
   waitForFunction<R>(fn: () => R, arg?: undefined, options?: { timeout?: number; polling?: number }): Promise<unknown>;
   evaluate<R>(fn: () => R): Promise<R>;
   addInitScript(script: () => void): Promise<void>;
