@@ -5,12 +5,14 @@ import type { DatasetFormat, Problem } from '../../core/dataset/types';
 import { quickFixesFor, type FixEdit } from '../../core/dataset/fixes';
 import { DIAGNOSTIC_SOURCE } from './problemDiagnostics';
 import type { DatasetDiagnostics } from './datasetDiagnostics';
+import { CONVERTIBLE } from './transformCommands';
 
 export const CONVERT_COMMAND = 'instructStudio.convertDataset';
+const CONVERT_KIND = vscode.CodeActionKind.RefactorRewrite.append('instructStudio.convertDataset');
 
 export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
-    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, CONVERT_KIND],
   };
 
   constructor(private readonly diagnostics: DatasetDiagnostics) {}
@@ -34,16 +36,26 @@ export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
         actions.push(action);
       }
       const target = problem.code === 'mixed-format' ? problem.data?.expected : undefined;
-      if (typeof target === 'string') actions.push(convertAction(doc.uri, target as DatasetFormat, d));
+      if (typeof target === 'string') {
+        const action = convertAction(doc.uri, target as DatasetFormat, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [d];
+        actions.push(action);
+      }
+    }
+    // Whole-file conversions to the other formats, only when asked for (Ctrl+. or the Refactor menu), so the
+    // lightbulb of an ordinary line is not cluttered.
+    if (context.triggerKind === vscode.CodeActionTriggerKind.Invoke && published.summary.format !== 'unknown') {
+      for (const f of CONVERTIBLE) {
+        if (f !== published.summary.format) actions.push(convertAction(doc.uri, f, CONVERT_KIND));
+      }
     }
     return actions;
   }
 }
 
-function convertAction(uri: vscode.Uri, format: DatasetFormat, d: vscode.Diagnostic): vscode.CodeAction {
-  const action = new vscode.CodeAction(`Convert every record to ${format} (writes a new file)`, vscode.CodeActionKind.QuickFix);
-  action.diagnostics = [d];
-  action.command = { command: CONVERT_COMMAND, title: action.title, arguments: [uri, format] };
+function convertAction(uri: vscode.Uri, format: DatasetFormat, kind: vscode.CodeActionKind): vscode.CodeAction {
+  const action = new vscode.CodeAction(`Convert the whole file to ${format} (writes a new file)`, kind);
+  action.command = { command: CONVERT_COMMAND, title: action.title, arguments: [uri, format, { open: true }] };
   return action;
 }
 

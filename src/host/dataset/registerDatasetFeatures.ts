@@ -41,7 +41,7 @@ export function registerDatasetFeatures(context: vscode.ExtensionContext): Datas
     vscode.languages.registerHoverProvider(JSONL_SELECTOR, new DatasetHoverProvider(diagnostics)),
     vscode.languages.registerCodeActionsProvider(JSONL_SELECTOR, new DatasetCodeActionProvider(diagnostics), DatasetCodeActionProvider.metadata),
     vscode.commands.registerCommand('instructStudio.validateDataset', (arg?: unknown, selection?: unknown) => validateDatasetCommand(s, arg, selection)),
-    vscode.commands.registerCommand('instructStudio.convertDataset', (arg?: unknown, format?: unknown) => convertDatasetCommand(s, arg, format)),
+    vscode.commands.registerCommand('instructStudio.convertDataset', (arg?: unknown, format?: unknown, how?: unknown) => convertDatasetCommand(s, arg, format, how)),
     vscode.commands.registerCommand('instructStudio.splitDataset', (arg?: unknown, options?: unknown) => splitDatasetCommand(s, arg, options)),
     vscode.commands.registerCommand('instructStudio.dedupeDataset', (arg?: unknown, options?: unknown) => dedupeDatasetCommand(s, arg, options)),
     vscode.commands.registerCommand('instructStudio.showDatasetStats', async (arg?: unknown) => {

@@ -1,6 +1,7 @@
 // Convert / Split / Remove Duplicates: each asks what it needs, runs in the worker, writes new files next to the
 // input (never over it or over an earlier result) and offers to open them. Arguments after the file let tests and
-// keybindings skip the questions: convert(uri, 'chat'), split(uri, {evalFraction, seed, stratify}), dedupe(uri, {near}).
+// keybindings skip the questions: convert(uri, 'chat', {open}), split(uri, {evalFraction, seed, stratify}),
+// dedupe(uri, {near}). `open: true` (the quick fix) opens the result instead of offering to.
 import * as vscode from 'vscode';
 import { DATASET_FORMATS, type DatasetFormat } from '../../core/dataset/types';
 import type { WrittenFile } from '../../shared/protocol/datasetWorker';
@@ -25,7 +26,7 @@ const FORMAT_DETAIL: Record<DatasetFormat, string> = {
   preference: 'prompt, chosen, rejected',
 };
 
-export async function convertDatasetCommand(s: DatasetServices, arg?: unknown, formatArg?: unknown): Promise<TransformResult | undefined> {
+export async function convertDatasetCommand(s: DatasetServices, arg?: unknown, formatArg?: unknown, how?: unknown): Promise<TransformResult | undefined> {
   const uri = await datasetTarget(arg, 'Convert');
   if (!uri || !(await usableOnDisk(uri))) return undefined;
   let to = typeof formatArg === 'string' && (DATASET_FORMATS as readonly string[]).includes(formatArg) ? formatArg as DatasetFormat : undefined;
@@ -41,7 +42,11 @@ export async function convertDatasetCommand(s: DatasetServices, arg?: unknown, f
   const output = siblingOutput(uri.fsPath, to);
   const result = await run(s, `Converting to ${to}`, () => s.batchWorker.request({ type: 'convert', input: uri.fsPath, output, to: to! }));
   if (!result) return undefined;
-  await offerToOpen(s, `Wrote ${result.outputs[0].records} ${to} records to ${vscode.workspace.asRelativePath(output)}.`, result.outputs);
+  const message = `Wrote ${result.outputs[0].records} ${to} records to ${vscode.workspace.asRelativePath(output)}.`;
+  if (isPlainObject(how) && how.open === true) {
+    await vscode.window.showTextDocument(vscode.Uri.file(output), { preview: false });
+    void vscode.window.showInformationMessage(message);
+  } else await offerToOpen(s, message, result.outputs);
   return result;
 }
 
