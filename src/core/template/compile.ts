@@ -3,7 +3,7 @@
 import { Template, parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from './errors';
 import { GENERATION_END, GENERATION_START, hasSentinel } from './sentinels';
-import { lineColumn, scanTags, unclosedBlock, type Tag } from './tags';
+import { lineColumn, openBlocks, scanTags, unclosedBlock, type Tag } from './tags';
 
 /** What a template renders: a conversation (`messages`), an instruction record, or a prompt/completion pair. */
 export type TemplateKind = 'chat' | 'instruction' | 'completion';
@@ -35,7 +35,7 @@ export function compileTemplate(source: string, name = 'template'): CompiledTemp
     const tokens = redirectRaise(tokenize(prepared, { lstrip_blocks: true, trim_blocks: true }));
     identifiers = new Set(tokens.filter((t) => t.type === 'Identifier').map((t) => t.value));
     template = new Template('');
-    template.parsed = parseLocated(tokens, source, prepared, name);
+    template.parsed = parseLocated(tokens, source, name);
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     throw lexerError(e, source, prepared, name);
@@ -124,7 +124,7 @@ function cleanMessage(e: unknown): string {
 }
 
 /** Parses while watching which token the parser got to; the furthest one read is where it gave up. */
-function parseLocated(tokens: ReturnType<typeof tokenize>, source: string, prepared: string, name: string) {
+function parseLocated(tokens: ReturnType<typeof tokenize>, source: string, name: string) {
   let furthest = -1;
   const watched = new Proxy(tokens, {
     get(target, prop, receiver) {
@@ -137,30 +137,30 @@ function parseLocated(tokens: ReturnType<typeof tokenize>, source: string, prepa
   } catch (e) {
     const reason = cleanMessage(e);
     const sourceTags = scanTags(source);
-    if (furthest >= tokens.length - 1 && tokens.length > 0 && furthest >= tokens.length) {
-      const open = unclosedBlock(source, sourceTags);
-      if (open) throw at(source, open, name, `{% ${open.keyword} %} is never closed (${reason})`);
+    // Running off the end of the template almost always means a block left open: point at its opening tag.
+    const open = unclosedBlock(source, sourceTags);
+    if (open && (furthest >= tokens.length || e instanceof TypeError)) {
+      throw at(source, open, name, `{% ${open.keyword} %} is never closed`);
     }
-    const index = Math.min(furthest, tokens.length - 1);
+    const index = Math.max(0, Math.min(furthest, tokens.length - 1));
     let tagIndex = -1;
     for (let i = 0; i <= index; i++) {
       const t = tokens[i].type;
       if (t === 'OpenStatement' || t === 'OpenExpression' || t === 'Comment') tagIndex++;
     }
     const tag = sourceTags[Math.max(0, tagIndex)];
-    if (!tag) {
-      const open = unclosedBlock(source, sourceTags);
-      throw at(source, open, name, open ? `{% ${open.keyword} %} is never closed (${reason})` : reason);
-    }
-    if (index >= tokens.length - 1 && furthest >= tokens.length) {
-      const open = unclosedBlock(source, sourceTags);
-      if (open) throw at(source, open, name, `{% ${open.keyword} %} is never closed (${reason})`);
+    if (!tag) throw at(source, undefined, name, reason);
+    if (tag.keyword?.startsWith('end') && /^Unknown statement type/.test(reason)) {
+      const inner = openBlocks(source, sourceTags, Math.max(0, tagIndex)).at(-1);
+      const where = inner && lineColumn(source, inner.start);
+      throw at(source, tag, name, inner
+        ? `unexpected {% ${tag.keyword} %}: {% ${inner.keyword} %} at ${where!.line}:${where!.column} is still open`
+        : `{% ${tag.keyword} %} without a matching {% ${tag.keyword.slice(3)} %}`);
     }
     // Point at the offending token inside the tag when its text can be found there.
     const token = tokens[index];
     const inner = source.slice(tag.start, tag.end);
     const within = token && token.type !== 'OpenStatement' && token.type !== 'OpenExpression' ? inner.indexOf(token.value, 2) : -1;
-    void prepared;
     throw at(source, tag, name, reason, within > 0 ? tag.start + within : tag.start);
   }
 }

@@ -62,8 +62,13 @@ const BLOCK_OPENERS = new Set(['for', 'if', 'macro', 'call', 'filter', 'generati
 
 /** The innermost block left open at the end of the source (`{% for %}` without `{% endfor %}`), if any. */
 export function unclosedBlock(source: string, tags: Tag[] = scanTags(source)): Tag | undefined {
+  return openBlocks(source, tags).at(-1);
+}
+
+/** Blocks open just before `tags[upTo]` (all tags by default), outermost first. */
+export function openBlocks(source: string, tags: Tag[], upTo = tags.length): Tag[] {
   const stack: Tag[] = [];
-  for (const t of tags) {
+  for (const t of tags.slice(0, upTo)) {
     if (t.kind !== 'statement' || !t.keyword) continue;
     const inner = source.slice(t.start + 2, t.end - 2);
     // `{% set x = … %}` is a one-liner; only `{% set x %}` opens a block.
@@ -71,5 +76,5 @@ export function unclosedBlock(source: string, tags: Tag[] = scanTags(source)): T
     if (opens) stack.push(t);
     else if (t.keyword.startsWith('end') && stack.length && stack.at(-1)!.keyword === t.keyword.slice(3)) stack.pop();
   }
-  return stack.at(-1);
+  return stack;
 }

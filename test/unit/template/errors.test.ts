@@ -27,8 +27,6 @@ test('a block that is never closed is reported at its opening tag', () => {
   const e = compileError('first line\n\n   {% for m in messages %}\n{{ m.content }}\n');
   assert.deepEqual(at(e), [3, 4]);
   assert.match(e.reason, /\{% for %\} is never closed/);
-  const nested = compileError('{% for m in messages %}\n{% if m.role == "user" %}x\n{% endfor %}');
-  assert.equal(nested.line, 3);
 });
 
 test('an unknown statement and an unterminated string are placed on their line', () => {
@@ -36,6 +34,13 @@ test('an unknown statement and an unterminated string are placed on their line',
   const e = compileError("a\nb\n  {{ 'unterminated }}\nc");
   assert.equal(e.line, 3);
   assert.equal(e.column, 3);
+});
+
+test('a closing tag that does not match says which block is still open', () => {
+  const e = compileError("{% for m in messages %}\n  {% if m.role == 'user' %}x\n{% endfor %}");
+  assert.deepEqual(at(e), [3, 1]);
+  assert.equal(e.reason, 'unexpected {% endfor %}: {% if %} at 2:3 is still open');
+  assert.equal(compileError('a\n{% endif %}').reason, '{% endif %} without a matching {% if %}');
 });
 
 test('a mismatched closing delimiter names both delimiters', () => {
