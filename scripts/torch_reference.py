@@ -186,11 +186,13 @@ def main():
     for _ in range(a.warmup):
         train_step(model, opt, batch(), settings)
     losses = []
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for _ in range(a.steps):
         losses.append(train_step(model, opt, batch(), settings)[0])
     dt = time.perf_counter() - t0
-    print(json.dumps({"tokens_per_second": B * T * a.steps / dt, "losses": losses, "torch": torch.__version__,
+    cpu = time.process_time() - c0
+    print(json.dumps({"tokens_per_second": B * T * a.steps / dt, "tokens_per_cpu_second": B * T * a.steps / cpu, "losses": losses, "torch": torch.__version__,
                       "threads": a.threads, "params": sum(p.numel() for p in model.parameters()),
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 

@@ -46,6 +46,7 @@ export const benchTrain: CliCommand = {
       io.stdout(JSON.stringify({
         tokens_per_second: round(m.tokens_per_second), backend: m.backend, params: m.params, peak_rss_mb: round(m.peak_rss_mb),
         device: m.device, threads: m.threads, median_step_tokens_per_second: round(m.median_step_tokens_per_second),
+        tokens_per_cpu_second: round(m.tokens_per_cpu_second),
         final_loss: m.losses.at(-1),
       }) + '\n');
     } else {

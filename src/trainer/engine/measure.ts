@@ -22,6 +22,11 @@ export interface Measurement {
   threads: number;
   params: number;
   peak_rss_mb: number;
+  /**
+   * Tokens per CPU-second of the whole process (all threads). On a shared machine wall-clock figures
+   * swing with the neighbours' load; CPU time per token barely does, so this compares implementations.
+   */
+  tokens_per_cpu_second: number;
   losses: number[];
 }
 
@@ -48,6 +53,7 @@ export async function measureTraining(o: MeasureOptions): Promise<Measurement> {
     const losses: number[] = [];
     const perStep: number[] = [];
     const batches = Array.from({ length: o.steps }, (_, s) => syntheticBatch(o.config.vocabSize, o.batchSize, T, s));
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const b of batches) {
       const s0 = performance.now();
@@ -55,6 +61,8 @@ export async function measureTraining(o: MeasureOptions): Promise<Measurement> {
       perStep.push(performance.now() - s0);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const tokens = o.batchSize * T * o.steps;
     perStep.sort((a, b) => a - b);
     return {
@@ -66,6 +74,7 @@ export async function measureTraining(o: MeasureOptions): Promise<Measurement> {
       params: engine.parameterCount,
       // maxRSS covers the worker threads too: they share the process.
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      tokens_per_cpu_second: tokens / cpuSeconds,
       losses,
     };
   } finally {
