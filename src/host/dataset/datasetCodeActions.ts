@@ -21,6 +21,9 @@ export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
     const published = this.diagnostics.problemsFor(doc.uri);
     if (!published) return [];
     const actions: vscode.CodeAction[] = [];
+    // Lines that are not JSON records would be lost in a conversion, so the core refuses it: do not offer it then.
+    const convertible = published.summary.format !== 'unknown'
+      && !published.summary.problems.some((p) => p.code === 'json-parse' || p.code === 'not-object');
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const line0 = d.range.start.line;
@@ -36,7 +39,7 @@ export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
         actions.push(action);
       }
       const target = problem.code === 'mixed-format' ? problem.data?.expected : undefined;
-      if (typeof target === 'string') {
+      if (typeof target === 'string' && convertible) {
         const action = convertAction(doc.uri, target as DatasetFormat, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         actions.push(action);
@@ -44,7 +47,7 @@ export class DatasetCodeActionProvider implements vscode.CodeActionProvider {
     }
     // Whole-file conversions to the other formats, only when asked for (Ctrl+. or the Refactor menu), so the
     // lightbulb of an ordinary line is not cluttered.
-    if (context.triggerKind === vscode.CodeActionTriggerKind.Invoke && published.summary.format !== 'unknown') {
+    if (context.triggerKind === vscode.CodeActionTriggerKind.Invoke && convertible) {
       for (const f of CONVERTIBLE) {
         if (f !== published.summary.format) actions.push(convertAction(doc.uri, f, CONVERT_KIND));
       }
