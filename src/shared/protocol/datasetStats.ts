@@ -1,6 +1,7 @@
 // Messages between the extension host and the dataset statistics webview, narrowed on `type` and validated on
 // receipt on both sides: the webview is a separate page and a malformed message must become a clear error.
 import type { DatasetStats } from '../../core/dataset/types';
+import { arrayOf, isObj, num, oneOf, optional, shape, str, type Check } from './check';
 
 export type HostToStatsView =
   | { type: 'loading'; file: string }
@@ -22,19 +23,11 @@ export interface StatsViewState {
 
 export class StatsProtocolError extends Error {}
 
-type Check = (v: unknown) => boolean;
-const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const str: Check = (v) => typeof v === 'string';
-const optional = (c: Check): Check => (v) => v === undefined || c(v);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const record = (c: Check): Check => (v) => isObj(v) && Object.values(v).every(c);
-const array = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
-const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
-const shape = (fields: Record<string, Check>): Check => (v) => isObj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
 
 const formatName = oneOf('alpaca', 'chat', 'completion', 'preference', 'unknown');
 const histogram: Check = (v) =>
-  shape({ edges: array(num), counts: array(num) })(v) &&
+  shape({ edges: arrayOf(num), counts: arrayOf(num) })(v) &&
   (v as { edges: number[]; counts: number[] }).edges.length === (v as { counts: number[] }).counts.length + 1;
 const lengthStats = shape({ count: num, mean: num, min: num, p50: num, p90: num, p99: num, max: num, histogram });
 

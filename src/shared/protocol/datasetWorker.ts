@@ -3,6 +3,7 @@
 // an `id` its answer repeats; both sides validate what they receive.
 import type { DatasetFormat, DatasetStats, Problem, ValidateOptions } from '../../core/dataset/types';
 import { isDatasetStats } from './datasetStats';
+import { arrayOf, bool, int, isObj, num, oneOf, optional, shape, str, type Check } from './check';
 
 /**
  * An editor buffer's text. Big buffers travel as UTF-8 chunks in transferred buffers: copying a 50 MB string into a
@@ -61,16 +62,7 @@ export interface WorkerResultOf {
 
 export class WorkerProtocolError extends Error {}
 
-type Check = (v: unknown) => boolean;
-const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const int: Check = (v) => Number.isInteger(v);
-const str: Check = (v) => typeof v === 'string';
-const bool: Check = (v) => typeof v === 'boolean';
-const optional = (c: Check): Check => (v) => v === undefined || c(v);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const array = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
-const oneOf = (...xs: readonly unknown[]): Check => (v) => xs.includes(v);
-const shape = (fields: Record<string, Check>): Check => (v) => isObj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
+const positive: Check = (v) => int(v) && (v as number) >= 1;
 
 const FORMATS = ['alpaca', 'chat', 'completion', 'preference'] as const;
 const PROBLEM_CODES = [
@@ -86,11 +78,10 @@ const options = shape({
   nearDuplicateThreshold: optional(fraction),
   nearDuplicates: optional(bool),
 });
-const positiveInt: Check = (v) => int(v) && (v as number) >= 1;
 const problem = shape({
-  line: positiveInt,
-  column: positiveInt,
-  endColumn: optional(positiveInt),
+  line: positive,
+  column: positive,
+  endColumn: optional(positive),
   severity: oneOf('error', 'warning', 'info'),
   code: oneOf(...PROBLEM_CODES),
   message: str,
@@ -100,12 +91,12 @@ const problem = shape({
 const content: Check = (v) =>
   isObj(v) && (str(v.text) || (Array.isArray(v.chunks) && v.chunks.every((c) => c instanceof Uint8Array)));
 const summary = shape({
-  file: str, format: oneOf(...FORMATS, 'unknown'), records: int, problems: array(problem), errors: int, warnings: int, truncated: bool,
+  file: str, format: oneOf(...FORMATS, 'unknown'), records: int, problems: arrayOf(problem), errors: int, warnings: int, truncated: bool,
 });
 
 const requestFields: Record<WorkerRequestType, Record<string, Check>> = {
-  validateText: { id: int, file: str, content, options, maxProblems: positiveInt },
-  validateFile: { id: int, path: str, options, maxProblems: positiveInt },
+  validateText: { id: int, file: str, content, options, maxProblems: positive },
+  validateFile: { id: int, path: str, options, maxProblems: positive },
   stats: { id: int, file: str, content: optional(content), options },
   convert: { id: int, input: str, output: str, to: format },
   split: {
@@ -118,7 +109,7 @@ const requestFields: Record<WorkerRequestType, Record<string, Check>> = {
 const responseFields: Record<WorkerResponse['type'], Record<string, Check>> = {
   validated: { id: int, summary },
   stats: { id: int, stats: isDatasetStats },
-  written: { id: int, outputs: array(shape({ path: str, records: int })), dropped: int },
+  written: { id: int, outputs: arrayOf(shape({ path: str, records: int })), dropped: int },
   failed: { id: int, message: str },
 };
 
