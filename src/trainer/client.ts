@@ -32,7 +32,8 @@ const STDERR_TAIL = 4000;
 export function startTrainer(request: TrainRequest, onMessage: (m: ChildToParent) => void, opts: TrainerProcessOptions = {}): TrainerRun {
   const child: ChildProcess = fork(opts.trainerPath ?? join(__dirname, 'trainer.js'), [], {
     execArgv: opts.execArgv ?? [],
-    env: opts.env ?? process.env,
+    // node --test marks its workers with NODE_TEST_CONTEXT; a trainer child inheriting it would act as a test file.
+    env: opts.env ?? Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });

@@ -59,7 +59,7 @@ export async function evaluate(ctx: EvalContext, items: readonly Item[], s: Eval
     const prompts = chunk.map((it) => promptIds(ctx, it.record));
     // A generation longer than the answer plus slack cannot match after trimming; stopping there saves most of the
     // time a model that has not learned EOS yet would spend.
-    const budget = Math.min(s.maxNewTokens, Math.max(...expected.map((e) => tokenizer.countTokens(e))) + 16);
+    const budget = Math.min(s.maxNewTokens, Math.max(...expected.map((e) => tokenizer.countTokens(e))) + 8);
     const outputs = await generateIds(engine, prompts, { ...GREEDY, maxNewTokens: budget, stopIds: [tokenizer.eosId] }, s.seqLen, undefined, ctx.shouldStop);
     chunk.forEach((it, j) => {
       const text = tokenizer.decode(outputs[j], { skipSpecial: true });

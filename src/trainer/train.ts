@@ -61,8 +61,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   let cfg: TrainConfig;
   if (resumed?.state) {
     cfg = { ...resumed.state.config };
-    // A time budget belongs to this invocation, not to the run.
+    // A time budget belongs to this invocation, not to the run; everything else must stay as saved to resume exactly.
     if (typeof req.overrides.maxMinutes === 'number') cfg.maxMinutes = req.overrides.maxMinutes;
+    const ignored = Object.entries(req.overrides).filter(([k, v]) => k !== 'maxMinutes' && k !== 'epochs' && JSON.stringify((cfg as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
+    if (ignored.length) log(`resuming with the run's saved settings; ignored: ${ignored.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`, 'warn');
   } else {
     cfg = resolveConfig(req.overrides);
   }
@@ -169,25 +171,29 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     // The first evaluation measures the model before any training: the "before" of every comparison.
     if (step === 0) await runEval();
     lastEvalStep = step;
+    // The time budget is for training: it starts after the "before" evaluation.
+    const budgetStart = now();
+    const budgetLeft = () => budgetSeconds - (now() - budgetStart);
+    window = { t: budgetStart, tokens: 0 };
     while (totalSteps === 0 || step < totalSteps) {
       // A compute step may finish without ever yielding to the event loop; without this, cancel messages and
       // signals would wait for the end of training.
       await yieldToEventLoop();
       if (hooks.stopRequested()) { status = 'stopped'; reason = 'cancelled'; break; }
-      if (elapsed() >= budgetSeconds) { reason = `time limit of ${cfg.maxMinutes} min reached`; break; }
+      if (budgetLeft() <= 0) { reason = `time limit of ${cfg.maxMinutes} min reached`; break; }
 
       // A time-budgeted run without a step count measures its speed, then fixes the schedule's length.
       if (totalSteps === 0 && step === 1) calibrationStart = now();
       if (totalSteps === 0 && calibrationStart !== null && step === 1 + CALIBRATION_STEPS) {
         const perStep = (now() - calibrationStart) / CALIBRATION_STEPS;
-        totalSteps = Math.max(step + 1, step + Math.floor((budgetSeconds - elapsed()) / perStep));
+        totalSteps = Math.max(step + 1, step + Math.floor(budgetLeft() / perStep));
         log(`measured ${perStep.toFixed(3)} s/step: planning ${totalSteps} steps for the ${cfg.maxMinutes}-minute budget`);
       }
 
       const lr = learningRate(step, { lr: cfg.lr, minLr: cfg.minLr, warmupSteps: cfg.warmupSteps, totalSteps: totalSteps || Number.MAX_SAFE_INTEGER });
       const stepExamples = takeStepExamples(sampler, examples, seqLen, cfg.packing, rowsPerStep);
       const micro = microBatches(stepExamples, seqLen, cfg, tokenizer.padId);
-      const logNow = (step + 1) % cfg.logEvery === 0 || step === 0;
+      const logNow = (step + 1) % cfg.logEvery === 0 || step === 0 || step + 1 === totalSteps;
       // Per-task loss of this step's examples, before the update: the same quantity as the step loss, split by task.
       const perTask = logNow && multiTask ? await perTaskLoss(engine, stepExamples, seqLen, cfg, tokenizer.padId) : undefined;
       const result = await engine.trainStep(micro, { ...opt, lr });
@@ -199,10 +205,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
 
       const tokensPerSecond = window.tokens / Math.max(1e-9, now() - window.t);
       const remaining = totalSteps ? totalSteps - step : null;
-      const perStepSeconds = (now() - t0) / Math.max(1, step - (resumed?.state?.step ?? 0));
+      const perStepSeconds = (now() - budgetStart) / Math.max(1, step - (resumed?.state?.step ?? 0));
       hooks.emit({
         type: 'progress', step, totalSteps, loss: result.loss, tokensPerSecond,
-        etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetSeconds - elapsed())), elapsedSeconds: elapsed(),
+        etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetLeft())), elapsedSeconds: elapsed(),
       });
       if (logNow) {
         const row: MetricsRow = { step, epoch: round(sampler.consumed / examples.length, 4), loss: result.loss, lr, grad_norm: result.gradNorm, tokens_per_second: round(tokensPerSecond, 1), elapsed_s: round(elapsed(), 3), per_task: perTask };

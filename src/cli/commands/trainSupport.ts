@@ -16,6 +16,9 @@ export const trainingFlags: Record<string, FlagSpec> = {
   batch: { type: 'number', description: 'rows of `context` tokens per micro-batch (default 16)', valueName: 'N' },
   'grad-accum': { type: 'number', description: 'micro-batches per optimizer step (default 1)', valueName: 'N' },
   context: { type: 'number', description: 'context length of the built-in model (default 128)', valueName: 'N' },
+  'd-model': { type: 'number', description: 'width of the built-in model (default 128)', valueName: 'N' },
+  layers: { type: 'number', description: 'layers of the built-in model (default 2)', valueName: 'N' },
+  heads: { type: 'number', description: 'attention heads of the built-in model (default 4)', valueName: 'N' },
   'no-packing': { type: 'boolean', description: 'one example per row, padded, instead of packing several' },
   'task-weights': { type: 'string', description: 'sampling weights per task, e.g. reverse=2,sort=1', valueName: 'LIST' },
   'eval-every': { type: 'number', description: 'steps between evaluations (default 100; 0 = start and end only)', valueName: 'N' },
@@ -30,7 +33,7 @@ export const trainingFlags: Record<string, FlagSpec> = {
 /** Flag name → config setting, for plain numeric settings. */
 const numeric: Record<string, string> = {
   steps: 'steps', epochs: 'epochs', 'max-minutes': 'maxMinutes', seed: 'seed', lr: 'lr', batch: 'batchSize', 'grad-accum': 'gradAccum',
-  context: 'contextLength', 'eval-every': 'evalEvery', 'exact-match-samples': 'exactMatchSamples', patience: 'patience',
+  context: 'contextLength', 'd-model': 'dModel', layers: 'nLayers', heads: 'nHeads', 'eval-every': 'evalEvery', 'exact-match-samples': 'exactMatchSamples', patience: 'patience',
 };
 
 export function overridesFrom(flags: ParsedArgs['flags']): TrainRequest['overrides'] {
