@@ -145,6 +145,8 @@ function onState(s: Extract<HostToWebview, { type: 'state' }>): void {
   options(statusSel, 'All statuses', ['unreviewed', 'accepted', 'rejected'], s.filter.status);
   options(problemSel, 'Any or no problem', ['any', ...s.problemCodes], s.filter.problem);
   options(taskSel, 'All tasks', s.tasks, s.filter.task);
+  // Records without a task field: nothing to filter by (and a one-option select renders blank).
+  taskSel.hidden = s.tasks.length === 0 && !s.filter.task;
   if (document.activeElement !== search && search.value !== (s.filter.text ?? '')) search.value = s.filter.text ?? '';
   generateBtn.toggleAttribute('disabled', !s.canGenerate);
   generateBtn.title = s.canGenerate ? 'Generate two responses with the trained model and pick the better one (g)' : 'Needs a trained checkpoint (train a model first)';

@@ -126,8 +126,9 @@ export class RecordPanel {
     if (v.otherKeys.length) this.root.append(h('p', { class: 'muted other-keys' }, `Also in this record, kept as is: ${v.otherKeys.join(', ')}`));
 
     if (this.editing) {
-      const area = this.root.querySelector<HTMLElement>('vscode-textarea');
-      area?.focus();
+      // The element renders its inner textarea asynchronously; focus delegates to it only once it exists.
+      const area = this.root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>('vscode-textarea');
+      void customElements.whenDefined('vscode-textarea').then(() => area?.updateComplete).then(() => area?.focus());
     } else if (this.pendingRankFocus !== null) {
       this.root.querySelector<HTMLElement>(`[data-rank='${this.pendingRankFocus}']`)?.focus();
       this.pendingRankFocus = null;

@@ -28,6 +28,8 @@ export default scenario({
   requires: ['instructStudio.openAnnotator'],
   async run(wb) {
     writeFileSync(wb.workspaceFile(FILE), content());
+    // Quick Open lists a new file only once the file watcher has seen it; the explorer shows when that is.
+    await wb.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FILE }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await wb.quickOpen(FILE);
     const view = wb.webview();
     const started = Date.now();

@@ -29,6 +29,8 @@ export default scenario({
   async run(wb) {
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, `${LINES.join('\n')}\n`);
+    // Quick Open lists a new file only once the file watcher has seen it; the explorer shows when that is.
+    await wb.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FILE }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await wb.quickOpen(FILE);
     await wb.runCommand('Instruct Studio: Open in Pair Annotator');
 
