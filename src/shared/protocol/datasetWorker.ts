@@ -1,7 +1,7 @@
 // Messages between the extension host and the dataset worker thread (dist/datasetWorker.js). Validation,
 // statistics and transformations run there so the host's thread never blocks on a big file. Every request carries
 // an `id` its answer repeats; both sides validate what they receive.
-import type { DatasetFormat, DatasetStats, Problem, ValidateOptions } from '../../core/dataset/types';
+import { DATASET_FORMATS, type DatasetFormat, type DatasetStats, type Problem, type ProblemCode, type ValidateOptions } from '../../core/dataset/types';
 import { isDatasetStats } from './datasetStats';
 import { arrayOf, bool, int, isObj, num, oneOf, optional, shape, str, type Check } from './check';
 
@@ -64,11 +64,13 @@ export class WorkerProtocolError extends Error {}
 
 const positive: Check = (v) => int(v) && (v as number) >= 1;
 
-const FORMATS = ['alpaca', 'chat', 'completion', 'preference'] as const;
-const PROBLEM_CODES = [
-  'json-parse', 'not-object', 'unknown-format', 'mixed-format', 'missing-field', 'wrong-type', 'empty-field', 'bad-role',
-  'role-order', 'duplicate', 'near-duplicate', 'too-long', 'identical-pair', 'trailing-whitespace', 'control-chars',
-] as const;
+const FORMATS = DATASET_FORMATS;
+// A record over the code union: adding a code to the core without listing it here fails to compile.
+const PROBLEM_CODES = Object.keys({
+  'json-parse': 1, 'not-object': 1, 'unknown-format': 1, 'mixed-format': 1, 'missing-field': 1, 'wrong-type': 1,
+  'empty-field': 1, 'bad-role': 1, 'role-order': 1, duplicate: 1, 'near-duplicate': 1, 'too-long': 1,
+  'identical-pair': 1, 'trailing-whitespace': 1, 'control-chars': 1,
+} satisfies Record<ProblemCode, 1>);
 
 const format = oneOf(...FORMATS);
 const fraction: Check = (v) => num(v) && (v as number) >= 0 && (v as number) <= 1;
