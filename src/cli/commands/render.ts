@@ -1,30 +1,27 @@
 // `instruct-studio render`: a record as the model sees it, with the trained spans marked, the way the trainer
 // and the template editor's preview render it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError, UsageError } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { loadDatasetFile, type ParsedRecord } from '../../core/dataset/index';
 import {
   analyzeRendering,
   createRenderer,
-  getPreset,
-  parseTemplateFile,
-  parseTemplateRef,
   PRESET_NAMES,
   RenderError,
-  rendererSpecOf,
+  resolveChatTemplateSource,
+  resolveTemplateRef,
   TemplateError,
-  selectTemplate,
+  TemplateRefError,
   tokenView,
+  type TemplateFileAccess,
   type DetailedRendering,
-  type RendererSpec,
   type TemplateRenderer,
   type TemplateWarning,
   type TokenView,
 } from '../../core/template/index';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
-import type { Tokenizer } from '../../core/tokenizer/types';
 
 const OPEN = '⟦';
 const CLOSE = '⟧';
@@ -58,10 +55,12 @@ export const renderCommand: CliCommand = {
     let renderer: TemplateRenderer;
     let modelTemplate: string | undefined;
     try {
-      renderer = buildRenderer(f.template, io, tokenizer);
-      modelTemplate = typeof f['model-template'] === 'string' ? loadModelTemplate(f['model-template'], io) : undefined;
+      const files = fileAccess(io);
+      renderer = createRenderer(resolveTemplateRef(f.template, files, tokenizer));
+      modelTemplate = typeof f['model-template'] === 'string' ? resolveChatTemplateSource(f['model-template'], files) : undefined;
     } catch (e) {
-      // a template that does not compile is the invocation's problem, like a bad flag: exit 2, file:line:column
+      // a template that is missing or does not compile is the invocation's problem, like a bad flag: exit 2
+      if (e instanceof TemplateRefError) throw new UsageError(e.message);
       if (e instanceof TemplateError) throw new InputError(e.message);
       throw e;
     }
@@ -121,49 +120,18 @@ export const renderCommand: CliCommand = {
   },
 };
 
-/** The renderer for a --template value; every way it can fail is exit 2 with the template's file and line. */
-function buildRenderer(ref: string, io: CliIO, tokenizer: Tokenizer): TemplateRenderer {
-  const parsed = parseTemplateRef(ref);
-  let spec: RendererSpec;
-  if ('preset' in parsed) spec = { preset: parsed.preset };
-  else {
-    const file = templateFileOf(parsed.path, io);
-    const template = parseTemplateFile(file.shown, readFileSync(file.path, 'utf8'));
-    spec = rendererSpecOf(template, parsed.name);
-    // A bare .jinja names no special tokens: take them from a tokenizer_config.json beside it, else the tokenizer's.
-    if (spec.bosToken === undefined && spec.eosToken === undefined) {
-      const beside = join(dirname(file.path), 'tokenizer_config.json');
-      const cfg = existsSync(beside) ? parseTemplateFile(beside, readFileSync(beside, 'utf8')) : undefined;
-      spec.bosToken = cfg?.bosToken ?? tokenizer.bosToken;
-      spec.eosToken = cfg?.eosToken ?? tokenizer.eosToken;
-    }
-  }
-  return createRenderer(spec);
-}
-
-/** A folder means the model's template: chat_template.jinja when there is one (transformers prefers it), else the config. */
-function templateFileOf(path: string, io: CliIO): { path: string; shown: string } {
-  const full = resolve(io.cwd, path);
-  if (!existsSync(full)) {
-    throw new UsageError(`--template ${path}: no such file, and not a preset (presets: ${PRESET_NAMES.join(', ')})`);
-  }
-  if (!statSync(full).isDirectory()) return { path: full, shown: path };
-  for (const name of ['chat_template.jinja', 'tokenizer_config.json']) {
-    if (existsSync(join(full, name))) return { path: join(full, name), shown: join(path, name) };
-  }
-  throw new UsageError(`--template ${path}: the folder has neither chat_template.jinja nor tokenizer_config.json`);
-}
-
-function loadModelTemplate(ref: string, io: CliIO): string {
-  const parsed = parseTemplateRef(ref);
-  if ('preset' in parsed) {
-    const preset = getPreset(parsed.preset);
-    const source = preset.templates.chat;
-    if (source === undefined) throw new UsageError(`--model-template ${ref}: that preset has no chat template to compare with`);
-    return source;
-  }
-  const file = templateFileOf(parsed.path, io);
-  return selectTemplate(parseTemplateFile(file.shown, readFileSync(file.path, 'utf8')), parsed.name).source;
+/** Template files as the user names them, relative to the working folder. */
+function fileAccess(io: CliIO): TemplateFileAccess {
+  return {
+    readText: (p) => {
+      const full = resolve(io.cwd, p);
+      return existsSync(full) && !statSync(full).isDirectory() ? readFileSync(full, 'utf8') : undefined;
+    },
+    isDirectory: (p) => {
+      const full = resolve(io.cwd, p);
+      return existsSync(full) && statSync(full).isDirectory();
+    },
+  };
 }
 
 function report(io: CliIO, json: boolean, line: number, where: string, message: string, field?: string): void {

@@ -28,3 +28,11 @@ export class RenderError extends Error {
     this.name = 'RenderError';
   }
 }
+
+/** A template reference (run config, `--template`) that names no preset and no usable file. */
+export class TemplateRefError extends Error {
+  constructor(readonly ref: string, reason: string) {
+    super(`${ref}: ${reason}`);
+    this.name = 'TemplateRefError';
+  }
+}

@@ -1,6 +1,6 @@
 // The template core: Hugging Face–compatible Jinja templates, presets, and the trained-span mask.
 export type { Rendering, RecordRenderer } from './types';
-export { TemplateError, RenderError } from './errors';
+export { TemplateError, RenderError, TemplateRefError } from './errors';
 export { compileTemplate, type CompiledTemplate, type TemplateKind } from './compile';
 export {
   createRenderer,
@@ -17,3 +17,4 @@ export { analyzeRendering, type AnalyzeOptions, type TemplateWarning, type Templ
 export { tokenView, trainedTokenMask, type TokenView } from './tokens';
 export { parseTemplateFile, selectTemplate, rendererSpecOf, updateTemplateFile, parseTemplateRef, type TemplateFile, type NamedTemplate, type TemplateRef } from './files';
 export { createPreviewer, TEMPLATE_VARIABLES, type Previewer, type PreviewRequest, type PreviewResult } from './preview';
+export { resolveTemplateRef, resolveChatTemplateSource, type TemplateFileAccess } from './resolve';
