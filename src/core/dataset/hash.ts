@@ -15,15 +15,6 @@ export function hashString(s: string, out: Uint32Array): void {
   out[1] = fmix32(h2);
 }
 
-/** Murmur3's finaliser as a signed int32: stays a small integer in hot loops (no boxing as a double). */
-export function fmix32i(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
 /** Murmur3's finaliser: spreads every input bit over the output. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;

@@ -1,16 +1,22 @@
-// Near-duplicate detection: MinHash over word 3-shingles of normalized text (case and punctuation folded), with
-// banded LSH so each record is compared only with candidates that share a band. Per record it keeps a 128-byte
-// signature and 8 band keys: hashes, never text.
-//
-// Two signature schemes, chosen by size, because neither is good at both ends:
-// - short texts (few shingles): classic MinHash, 32 hash functions per shingle: accurate where one-permutation
-//   hashing leaves most bins empty and densification makes unrelated short records look alike;
-// - long texts: one-permutation hashing (one hash per shingle, binned, densified): cost independent of the
-//   signature size, which keeps validation of 100 MB files near the speed of JSON.parse.
-// Signatures of the two kinds are not comparable, so each kind has its own index, and records whose size could pair
-// them with either kind (given the threshold) are entered in both. Short records also keep their (few) shingle
-// hashes, so candidates among them are confirmed by their exact Jaccard similarity, not a 32-sample estimate.
-import { HashIndex, fmix32, fmix32i } from './hash';
+// Near-duplicate detection: MinHash over word 3-shingles of normalized text (case and punctuation folded), computed
+// by one-permutation hashing (one hash per shingle, binned, densified: the cost does not grow with the signature
+// size, which keeps validating 100 MB files near the speed of JSON.parse), with banded LSH so each record is
+// compared only with the candidates that share a band. Per record it keeps a 128-byte signature and 8 band keys:
+// hashes, never text. Short records also keep their few shingle hashes: with fewer shingles than bins, densified
+// signatures of unrelated short records look alike, so candidates among them are confirmed by exact Jaccard.
+import { HashIndex, fmix32 } from './hash';
+
+/**
+ * Murmur3's finaliser as a signed int32, defined here rather than imported: a module-local function is inlined
+ * into the per-character loop, while an import may be reached through an accessor (tsx, tests) and is not.
+ */
+function fmix32i(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 export const SIGNATURE_BINS = 32;
 const BANDS = 8;
@@ -19,16 +25,8 @@ const EMPTY = 0xffffffff;
 // Hash seeds as int32 (constants above 2^31 would make the loop variables doubles and box them on every character).
 const FNV_SEED = 0x811c9dc5 | 0;
 const SEQ_SEED = 0x9747b28c | 0;
-/** Shingle count where one-permutation hashing becomes accurate enough (about two shingles per bin). */
-const LARGE_FROM = 64;
-
-const SEEDS = new Uint32Array(SIGNATURE_BINS);
-const MULTS = new Uint32Array(SIGNATURE_BINS);
-for (let j = 0, s = 0x2545f491; j < SIGNATURE_BINS; j++) {
-  s = fmix32(s + 0x9e3779b9);
-  SEEDS[j] = s;
-  MULTS[j] = fmix32(s ^ 0x85ebca6b) | 1;
-}
+/** Below this many shingles (two per bin) a record keeps its shingles for exact verification. */
+const SHORT_BELOW = 64;
 
 export interface NearMatch {
   /** Ordinal of the earlier record (the order of `add` calls that returned an id). */
@@ -140,20 +138,6 @@ export class ContentDigest {
   }
 }
 
-/** Classic MinHash: the minimum of each of 32 hash functions over the shingles. */
-export function classicSignature(shingles: Uint32Array, count: number, out: Uint32Array): void {
-  out.fill(EMPTY);
-  for (let i = 0; i < count; i++) {
-    const h = shingles[i];
-    for (let j = 0; j < SIGNATURE_BINS; j++) {
-      let v = Math.imul(h ^ SEEDS[j], MULTS[j]);
-      v = Math.imul(v ^ (v >>> 15), 0x2c1b3c6d);
-      v = (v ^ (v >>> 12)) >>> 0;
-      if (v < out[j]) out[j] = v;
-    }
-  }
-}
-
 /** One-permutation hashing with rotation densification (an empty bin borrows the next filled one, salted). */
 export function onePermutationSignature(shingles: Uint32Array, count: number, out: Uint32Array): void {
   out.fill(EMPTY);
@@ -172,7 +156,14 @@ export function onePermutationSignature(shingles: Uint32Array, count: number, ou
   }
 }
 
-/** Signatures of one kind and the LSH band table over them. */
+function distinctSorted(xs: Uint32Array): Uint32Array {
+  const sorted = xs.slice().sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
+  return sorted.subarray(0, n);
+}
+
+/** Signatures and the LSH band table over them. */
 class SignatureIndex {
   /** Sorted distinct shingles of each record, when kept (short records). */
   private pool = new Uint32Array(0);
@@ -186,6 +177,10 @@ class SignatureIndex {
   private sigs = new Uint32Array(SIGNATURE_BINS * 1024);
   private ids = new Int32Array(1024);
   private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
   private readonly bands = new HashIndex(4096);
 
   /** Finds the most similar earlier record at or above `threshold`, then adds this one under `id`. */
@@ -202,7 +197,7 @@ class SignatureIndex {
       st.set(this.starts);
       this.starts = st;
     }
-    if (this.keepShingles && shingles) this.keep(slot, shingles);
+    if (this.keepShingles) this.keep(slot, shingles);
     this.sigs.set(sig, slot * SIGNATURE_BINS);
     this.ids[slot] = id;
     let best: NearMatch | undefined;
@@ -226,72 +221,55 @@ class SignatureIndex {
     return best;
   }
 
-  private keep(slot: number, shingles: Uint32Array): void {
-    const sorted = shingles.slice().sort();
-    let n = 0;
-    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
+  private keep(slot: number, shingles: Uint32Array | undefined): void {
+    const n = shingles ? shingles.length : 0;
     while (this.poolUsed + n > this.pool.length) {
       const p = new Uint32Array(this.pool.length * 2);
       p.set(this.pool);
       this.pool = p;
     }
-    this.pool.set(sorted.subarray(0, n), this.poolUsed);
+    if (shingles) this.pool.set(shingles, this.poolUsed);
     this.starts[slot] = this.poolUsed;
     this.poolUsed += n;
     this.starts[slot + 1] = this.poolUsed;
   }
 
   private similarity(sig: Uint32Array, other: number): number {
-    if (this.keepShingles) return this.exactSimilarity(this.count - 1, other);
+    const self = this.count - 1;
+    if (this.starts[self + 1] > this.starts[self] && this.starts[other + 1] > this.starts[other]) return this.exactSimilarity(self, other);
     const base = other * SIGNATURE_BINS;
     let same = 0;
     for (let j = 0; j < SIGNATURE_BINS; j++) if (this.sigs[base + j] === sig[j]) same++;
     return same / SIGNATURE_BINS;
   }
 
-  /** |A ∩ B| / |A ∪ B| over two kept sorted shingle lists. */
+  /** |A ∩ B| / |A ∪ B| of two records' kept shingle sets (sorted here: verification is rare, storing is not). */
   private exactSimilarity(a: number, b: number): number {
-    let i = this.starts[a];
-    const ie = this.starts[a + 1];
-    let j = this.starts[b];
-    const je = this.starts[b + 1];
-    const total = ie - i + (je - j);
+    const A = distinctSorted(this.pool.subarray(this.starts[a], this.starts[a + 1]));
+    const B = distinctSorted(this.pool.subarray(this.starts[b], this.starts[b + 1]));
+    let i = 0;
+    let j = 0;
     let both = 0;
-    while (i < ie && j < je) {
-      const x = this.pool[i];
-      const y = this.pool[j];
-      if (x === y) { both++; i++; j++; }
-      else if (x < y) i++;
+    while (i < A.length && j < B.length) {
+      if (A[i] === B[j]) { both++; i++; j++; }
+      else if (A[i] < B[j]) i++;
       else j++;
     }
-    return total === 0 ? 0 : both / (total - both);
+    const union = A.length + B.length - both;
+    return union === 0 ? 0 : both / union;
   }
 }
 
 export class NearDuplicateIndex {
-  private readonly small = new SignatureIndex(true);
-  private readonly large = new SignatureIndex(false);
+  private readonly index = new SignatureIndex(true);
   private readonly sig = new Uint32Array(SIGNATURE_BINS);
-  private count = 0;
 
   constructor(readonly threshold: number) {}
 
   /** Adds a record's shingles under the next id (0, 1, …); returns the most similar earlier record, if any. */
-  add(shingler: ContentDigest): NearMatch | undefined {
-    const id = this.count++;
-    const n = shingler.count;
-    // a pair at similarity >= threshold has sizes within a factor `threshold` of each other
-    const t = Math.max(this.threshold, 0.05);
-    let best: NearMatch | undefined;
-    if (n < LARGE_FROM / t) {
-      classicSignature(shingler.shingles, n, this.sig);
-      best = this.small.add(this.sig, id, this.threshold, shingler.shingles.subarray(0, n));
-    }
-    if (n >= LARGE_FROM * t) {
-      onePermutationSignature(shingler.shingles, n, this.sig);
-      const m = this.large.add(this.sig, id, this.threshold);
-      if (m && (!best || m.similarity > best.similarity)) best = m;
-    }
-    return best;
+  add(digest: ContentDigest): NearMatch | undefined {
+    const n = digest.count;
+    onePermutationSignature(digest.shingles, n, this.sig);
+    return this.index.add(this.sig, this.index.size, this.threshold, n < SHORT_BELOW ? digest.shingles.subarray(0, n) : undefined);
   }
 }

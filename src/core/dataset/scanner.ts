@@ -150,7 +150,7 @@ export class DatasetScanner {
     // duplicates are judged on content even when the record's format is not the file's
     const contentFormat = format ?? detected;
     this.promptTokens = this.responseTokens = this.rejectedTokens = 0;
-    this.textIssues.length = 0;
+    if (this.textIssues.length) this.textIssues = [];
     this.digest.reset();
     this.shingle = this.near !== undefined && contentFormat !== undefined;
     if (contentFormat) {
