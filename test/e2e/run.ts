@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { launchChromium, type Browser } from '../../scripts/test-tools/lib/playwright';
-import { killTree } from '../../scripts/test-tools/lib/processTree';
+import { cleanUpOnSignals, killTree } from '../../scripts/test-tools/lib/processTree';
 import { makeRunDirs, removeRunDirs, type RunDirs } from '../../scripts/test-tools/lib/runDirs';
 import { codeServerEntry, loadTestTools, type TestTools } from '../../scripts/test-tools/lib/tools';
 import { startWorkbenchServer, toolEnv, type WorkbenchServer } from '../../scripts/test-tools/lib/workbenchServer';
@@ -116,6 +116,10 @@ async function main(): Promise<number> {
     const { extensionDir, manifest } = installVsix(tools, dirs);
     const contributed = new Set((manifest.contributes?.commands ?? []).map((c) => c.command));
     const scenarios = loadScenarios();
+    cleanUpOnSignals(async () => {
+      await server?.stop();
+      removeRunDirs(dirs);
+    });
     server = await startWorkbenchServer('code-server', tools, dirs);
     browser = await launchChromium(tools);
     for (const { name, scenario: s } of scenarios) {

@@ -5,7 +5,7 @@ import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, rea
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchChromium, type Browser } from '../../scripts/test-tools/lib/playwright';
-import { killTree } from '../../scripts/test-tools/lib/processTree';
+import { cleanUpOnSignals, killTree } from '../../scripts/test-tools/lib/processTree';
 import { makeRunDirs, removeRunDirs } from '../../scripts/test-tools/lib/runDirs';
 import { loadTestTools } from '../../scripts/test-tools/lib/tools';
 import { startWorkbenchServer, type WorkbenchServer } from '../../scripts/test-tools/lib/workbenchServer';
@@ -50,6 +50,10 @@ async function main(): Promise<number> {
   let exitCode = 1;
   let sawSummary = false;
   try {
+    cleanUpOnSignals(async () => {
+      await server?.stop();
+      removeRunDirs(dirs);
+    });
     server = await startWorkbenchServer('vscode-server', tools, dirs, {
       INSTRUCT_STUDIO_TEST_RESULTS: resultsFile,
       INSTRUCT_STUDIO_TEST_LOG: reportFile,

@@ -65,3 +65,22 @@ export async function killTree(root: number, { includeRoot = true, graceMs = 200
   for (const pid of stubborn) signal(pid, 'SIGKILL');
   return pids.length;
 }
+
+/**
+ * On Ctrl+C or a SIGTERM from CI, runs `cleanup` (stop the server) and then kills everything below this process:
+ * the server runs in its own process group and would otherwise survive the launcher.
+ */
+export function cleanUpOnSignals(cleanup: () => Promise<void>): void {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`[test-tools] ${sig}: stopping the workbench and its process tree`);
+      void cleanup()
+        .catch(() => undefined)
+        .then(() => killTree(process.pid, { includeRoot: false, graceMs: 1000 }))
+        .finally(() => process.exit(130));
+    });
+  }
+}
