@@ -3,7 +3,7 @@
 process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
@@ -124,4 +124,15 @@ test('masked loss ignores prompt tokens: changing them leaves the loss, changing
   } finally {
     await engine.dispose();
   }
+});
+
+test('resuming from a corrupt checkpoint fails naming the file and leaves the checkpoint as it was', async (t) => {
+  const req = request(tempDir(t), { steps: 10, evalEvery: 0, exactMatchSamples: 0 });
+  await train(req, hooks([], 2));
+  const model = join(req.out, 'checkpoint', 'model.safetensors');
+  const bytes = readFileSync(model);
+  writeFileSync(model, bytes.subarray(0, bytes.length - 100));
+  await assert.rejects(train(req, hooks([])), (e: Error) => e.message.includes(model) && /past the end|truncated/.test(e.message));
+  assert.equal(readFileSync(model).length, bytes.length - 100, 'the checkpoint is not touched');
+  assert.equal(readRunInfo(req.out)!.status, 'stopped');
 });
