@@ -12,7 +12,8 @@ export type TemplateWarningCode =
   | 'prompt-trained'
   | 'template-differs'
   | 'truncated-response'
-  | 'unknown-special-token';
+  | 'unknown-special-token'
+  | 'uncertain-mask';
 
 export interface TemplateWarning {
   code: TemplateWarningCode;
@@ -77,6 +78,13 @@ export function analyzeRendering(d: DetailedRendering, renderer: TemplateRendere
         field: r.field,
       });
     }
+  }
+
+  if (d.maskSource === 'response' && d.placement === 'searched') {
+    warnings.push({
+      code: 'uncertain-mask',
+      message: 'the template rewrites the responses, so they were found by searching for their text, which can match the wrong place: mark the trained span with {% generation %}…{% endgeneration %}',
+    });
   }
 
   if (d.maskSource === 'response') {

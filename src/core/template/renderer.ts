@@ -39,6 +39,9 @@ export interface DetailedRendering extends Rendering {
   /** How `trainSpans` were derived: the template's `{% generation %}` blocks, or the responses (+ end markers). */
   maskSource: 'generation' | 'response';
   responses: ResponsePlacement[];
+  /** `searched` when the template transformed the responses and they were found by looking for their text,
+   *  which can pick the wrong occurrence; `aligned` when their place is known exactly. */
+  placement: 'aligned' | 'searched';
   /** Fields of assistant tool calls (`messages[2].tool_calls`): trained only inside a `{% generation %}` block. */
   toolCalls: string[];
 }
@@ -251,10 +254,10 @@ function renderInput(ctx: Context, input: RecordInput, responseField?: string): 
   }
   const { text, generations, map } = extractGenerations(plainRaw);
   const located = markedRaw === undefined ? undefined : locateResponses(markedRaw, plainRaw);
-  const spans: Array<Span | undefined> =
-    located && located.length === job.responseTexts.length
-      ? located.map(([a, b]): Span => [map(a), map(b)])
-      : searchResponses(text, job.responseTexts);
+  const aligned = located !== undefined && located.length === job.responseTexts.length;
+  const spans: Array<Span | undefined> = aligned
+    ? located.map(([a, b]): Span => [map(a), map(b)])
+    : searchResponses(text, job.responseTexts);
   const responses = job.responseFields.map((field, i): ResponsePlacement => (spans[i] ? { field, span: spans[i] } : { field }));
   let trainSpans: Span[];
   if (job.template.hasGeneration) trainSpans = mergeSpans(generations);
@@ -276,6 +279,7 @@ function renderInput(ctx: Context, input: RecordInput, responseField?: string): 
     templateName: job.template.name,
     maskSource: job.template.hasGeneration ? 'generation' : 'response',
     responses,
+    placement: aligned || job.responseTexts.length === 0 ? 'aligned' : 'searched',
     toolCalls: job.toolCallFields,
   };
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRenderer, PRESET_NAMES, type PresetName, type Rendering } from '../../../src/core/template/index';
+import { analyzeRendering, createRenderer, PRESET_NAMES, type PresetName, type Rendering } from '../../../src/core/template/index';
 
 const trained = (x: Rendering) => x.trainSpans.map(([a, b]) => x.text.slice(a, b));
 const untrained = (x: Rendering) => {
@@ -99,4 +99,22 @@ test('{% generation %} blocks give the same spans as transformers\' AssistantTra
     assert.equal(d.maskSource, 'generation');
     assert.deepEqual(d.trainSpans, c.generationSpans.filter(([a, b]) => b > a), `${c.template} ${c.name}`);
   }
+});
+
+test('a template whose output depends on the response text is located by search and flagged as an uncertain mask', () => {
+  const r = createRenderer({
+    template: "{% for m in messages %}{% if m.role == 'assistant' %}[A]{% if m.content.startswith('Answer') %}{{ m.content }}{% else %}(none){% endif %}</s>{% else %}[U]{{ m.content }}{% endif %}{% endfor %}",
+  });
+  const d = r.renderDetailed({ messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'Answer: 42' }] });
+  assert.equal(d.text, '[U]Q[A]Answer: 42</s>');
+  assert.equal(d.placement, 'searched');
+  assert.deepEqual(trained(d), ['Answer: 42</s>']);
+  assert.deepEqual(analyzeRendering(d, r).map((w) => w.code), ['uncertain-mask']);
+});
+
+test('a template that transforms the response in place is still aligned exactly', () => {
+  const r = createRenderer({ template: "{% for m in messages %}{% if m.role == 'assistant' %}[A]{{ m.content.replace('Answer: ', '') }}</s>{% else %}[U]{{ m.content }}{% endif %}{% endfor %}" });
+  const d = r.renderDetailed({ messages: [{ role: 'user', content: 'Answer: 42?' }, { role: 'assistant', content: 'Answer: 42' }] });
+  assert.equal(d.placement, 'aligned');
+  assert.deepEqual(trained(d), ['42</s>']);
 });
