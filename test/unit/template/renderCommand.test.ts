@@ -1,12 +1,13 @@
 // `instruct-studio render` end to end through the CLI entry point, on files in a temporary folder.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 
 const dir = mkdtempSync(join(tmpdir(), 'render-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const data = [
   { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Bye' }, { role: 'assistant', content: 'Ciao.' }] },
   { instruction: 'Add', input: '2 3', output: '5' },
