@@ -175,6 +175,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     const budgetStart = now();
     const budgetLeft = () => budgetSeconds - (now() - budgetStart);
     window = { t: budgetStart, tokens: 0 };
+    const firstStep = step;
     while (totalSteps === 0 || step < totalSteps) {
       // A compute step may finish without ever yielding to the event loop; without this, cancel messages and
       // signals would wait for the end of training.
@@ -183,8 +184,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       if (budgetLeft() <= 0) { reason = `time limit of ${cfg.maxMinutes} min reached`; break; }
 
       // A time-budgeted run without a step count measures its speed, then fixes the schedule's length.
-      if (totalSteps === 0 && step === 1) calibrationStart = now();
-      if (totalSteps === 0 && calibrationStart !== null && step === 1 + CALIBRATION_STEPS) {
+      // (The first step of a session is skipped: it includes one-time start-up work.)
+      if (totalSteps === 0 && step === firstStep + 1) calibrationStart = now();
+      if (totalSteps === 0 && calibrationStart !== null && step === firstStep + 1 + CALIBRATION_STEPS) {
         const perStep = (now() - calibrationStart) / CALIBRATION_STEPS;
         totalSteps = Math.max(step + 1, step + Math.floor(budgetLeft() / perStep));
         log(`measured ${perStep.toFixed(3)} s/step: planning ${totalSteps} steps for the ${cfg.maxMinutes}-minute budget`);
@@ -205,7 +207,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
 
       const tokensPerSecond = window.tokens / Math.max(1e-9, now() - window.t);
       const remaining = totalSteps ? totalSteps - step : null;
-      const perStepSeconds = (now() - budgetStart) / Math.max(1, step - (resumed?.state?.step ?? 0));
+      const perStepSeconds = (now() - budgetStart) / Math.max(1, step - firstStep);
       hooks.emit({
         type: 'progress', step, totalSteps, loss: result.loss, tokensPerSecond,
         etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetLeft())), elapsedSeconds: elapsed(),

@@ -136,3 +136,13 @@ test('resuming from a corrupt checkpoint fails naming the file and leaves the ch
   assert.equal(readFileSync(model).length, bytes.length - 100, 'the checkpoint is not touched');
   assert.equal(readRunInfo(req.out)!.status, 'stopped');
 });
+
+test('a time budget without a step count stops at the limit with status finished', async (t) => {
+  const req = request(tempDir(t), { steps: 0, epochs: 0, maxMinutes: 0.03, evalEvery: 0, exactMatchSamples: 0 });
+  const messages: ChildToParent[] = [];
+  const outcome = await train(req, hooks(messages));
+  assert.equal(outcome.status, 'finished');
+  assert.match(outcome.reason, /time limit of 0\.03 min reached/);
+  assert.ok(outcome.step >= 1);
+  assert.equal(readRunInfo(req.out)!.status, 'finished');
+});
