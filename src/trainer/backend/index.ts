@@ -17,8 +17,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tfCore from '@tensorflow/tfjs-core';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
-// Registers the pure-JS 'cpu' backend (the last resort).
-import '@tensorflow/tfjs-backend-cpu';
+// Registers the pure-JS 'cpu' backend (the last resort). A namespace import that is used below: a bare
+// import is dropped by bundlers because the package declares itself side-effect free.
+import * as cpuBackend from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../engine/types';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
@@ -134,7 +135,9 @@ async function loadNative(pkg: string, name: BackendName): Promise<LoadedBackend
 export function wasmDirectory(): string {
   const candidates = [__dirname, join(__dirname, '..'), join(__dirname, '..', '..')];
   for (const c of candidates) if (existsSync(join(c, 'tfjs-backend-wasm.wasm'))) return c;
-  const pkgJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  // A computed name: resolved at run time from node_modules, not by the bundler.
+  const pkg: string = '@tensorflow/tfjs-backend-wasm/package.json';
+  const pkgJson = require.resolve(pkg);
   return join(dirname(pkgJson), 'dist');
 }
 
@@ -149,6 +152,7 @@ async function loadWasm(): Promise<LoadedBackend> {
 
 async function loadCpu(): Promise<LoadedBackend> {
   const tf = tfCore;
+  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new cpuBackend.MathBackendCPU(), 1);
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
   return { tf, info: { name: 'cpu', device: 'CPU (plain JavaScript, 1 thread)', threads: 1, reason: '' } };
 }
