@@ -103,7 +103,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: base?.params, threads: cfg.threads || undefined });
   if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
   log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
-  log(`model: ${model.nLayers} layers, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
+  log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
 
   // ---- training state ----------------------------------------------------------------------------------------------
   const rowsPerStep = cfg.batchSize * cfg.gradAccum;

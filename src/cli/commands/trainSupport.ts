@@ -87,7 +87,8 @@ export async function runLive(request: TrainRequest, io: CliIO, json: boolean, p
   const onMessage = (m: ChildToParent) => {
     if (m.type === 'eval') evals.push({ row: m.row, samples: m.samples });
     if (json) {
-      if (m.type !== 'progress') io.stdout(JSON.stringify(m.type === 'eval' ? { type: 'eval', ...m.row } : m) + '\n');
+      // Rows are flattened so each line reads like the matching metrics.jsonl row plus its type.
+      if (m.type !== 'progress') io.stdout(JSON.stringify(m.type === 'eval' || m.type === 'metrics' ? { type: m.type, ...m.row } : m) + '\n');
       return;
     }
     switch (m.type) {
