@@ -161,7 +161,7 @@ export function problemLines() {
     JSON.stringify({ messages: [{ role: 'assistant', content: 'Hello! How can I help?' }, { role: 'user', content: 'What is the capital of Peru?' }, { role: 'assistant', content: 'Lima.' }], note: 'role-order: assistant first' }),
     JSON.stringify({ messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about volcanoes.' }], note: 'role-order: no assistant turn' }),
     ok('Why do we have seasons?', PRIMARY),
-    ok('Why do we have SEASONS?', PRIMARY.replace('about 23.5 degrees', 'roughly 23.5 degrees'), { note: 'near-duplicate of line 2 (a word and the case differ)' }),
+    ok('Why do we have SEASONS??', PRIMARY.replace('; the', '. The').replace(/,/g, ''), { note: 'near-duplicate of line 2 (only case and punctuation differ)' }),
     ok('Explain photosynthesis in detail.', long, { note: 'too-long: over 2048 byte-level tokens' }),
     ok('What is the chemical symbol for gold?', 'Au.  ', { note: 'trailing-whitespace' }),
     ok('What does CPU stand for?', 'Central\u0007 Processing Unit.', { note: 'control-chars: a BEL character' }),

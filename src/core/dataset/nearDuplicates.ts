@@ -24,6 +24,11 @@ const ROWS = SIGNATURE_BINS / BANDS;
 const EMPTY = 0xffffffff;
 // Hash seeds as int32 (constants above 2^31 would make the loop variables doubles and box them on every character).
 const FNV_SEED = 0x811c9dc5 | 0;
+/** ASCII letters (folded to lower case) and digits map to themselves; everything else separates words. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ASCII_WORD[c] = c;
+for (let c = 97; c <= 122; c++) ASCII_WORD[c] = c;
+for (let c = 65; c <= 90; c++) ASCII_WORD[c] = c | 32;
 const SEQ_SEED = 0x9747b28c | 0;
 /** Below this many shingles (two per bin) a record keeps its shingles for exact verification. */
 const SHORT_BELOW = 64;
@@ -45,6 +50,7 @@ export class ContentDigest {
   count = 0;
   private h = FNV_SEED;
   private seq = SEQ_SEED;
+  private seq2 = 0;
   private length = 0;
   private w1 = 0;
   private w2 = 0;
@@ -54,6 +60,7 @@ export class ContentDigest {
     this.count = 0;
     this.h = FNV_SEED;
     this.seq = SEQ_SEED;
+    this.seq2 = 0;
     this.length = 0;
     this.w1 = 0;
     this.w2 = 0;
@@ -64,7 +71,36 @@ export class ContentDigest {
    * Feeds one field. `shingle` false keeps the field out of the near-duplicate text (it still counts for the exact
    * key). Returns the first control character of the field (C0 other than tab/LF/CR, DEL, C1), or -1.
    */
-  feed(text: string, marker: number, shingle: boolean): number {
+  /**
+   * `words`: also hash the normalized word sequence (for normalized duplicates); `shingle`: also collect word
+   * 3-shingles (for MinHash). Without either, only the exact key is computed, by the cheapest loop.
+   */
+  feed(text: string, marker: number, words: boolean, shingle: boolean): number {
+    return words || shingle ? this.feedWords(text, marker, shingle) : this.feedPlain(text, marker);
+  }
+
+  /** Exact key only: two FNV lanes over every character, and the control-character check. */
+  private feedPlain(text: string, marker: number): number {
+    const len = text.length;
+    let h = Math.imul(this.h ^ (0x1f + marker), 0x01000193);
+    let h2 = Math.imul(this.seq ^ (0x1f + marker), 0x5bd1e995);
+    let ctrl = -1;
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(i);
+      h = Math.imul(h ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
+      if (c < 32 || (c >= 127 && c <= 0x9f)) {
+        if (ctrl < 0 && c !== 9 && c !== 10 && c !== 13) ctrl = c;
+      }
+    }
+    this.h = h;
+    this.seq = h2;
+    this.length += len + 1;
+    return ctrl;
+  }
+
+  /** Exact key, word shingles and the control-character check, in one pass. */
+  private feedWords(text: string, marker: number, shingle: boolean): number {
     const len = text.length;
     if (this.count + (len >> 1) + 2 > this.shingles.length) {
       let size = this.shingles.length * 2;
@@ -76,6 +112,7 @@ export class ContentDigest {
     const sh = this.shingles;
     let h = Math.imul(this.h ^ (0x1f + marker), 0x01000193);
     let seq = this.seq;
+    let seq2 = this.seq2;
     let n = this.count;
     let w1 = this.w1;
     let w2 = this.w2;
@@ -83,24 +120,20 @@ export class ContentDigest {
     let word = FNV_SEED;
     let inWord = false;
     let ctrl = -1;
-    for (let i = 0; i <= len; i++) {
-      let c = i < len ? text.charCodeAt(i) : 32;
-      if (i < len) h = Math.imul(h ^ c, 0x01000193);
-      if (c < 128) {
-        if (c >= 65 && c <= 90) c |= 32;
-        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-          word = Math.imul(word ^ c, 0x5bd1e995);
-          inWord = true;
-          continue;
-        }
-        if (ctrl < 0 && ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127)) ctrl = c;
-      } else if (c <= 0x9f) {
-        if (ctrl < 0) ctrl = c;
-      } else if (!(c === 0xa0 || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xfeff)) {
-        // letters of every script count as word characters; typographic spaces and punctuation do not
-        word = Math.imul(word ^ c, 0x5bd1e995);
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(i);
+      h = Math.imul(h ^ c, 0x01000193);
+      let k: number;
+      if (c < 128) k = ASCII_WORD[c];
+      else if (c <= 0x9f) k = 0;
+      else k = c === 0xa0 || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xfeff ? 0 : c;
+      if (k !== 0) {
+        word = Math.imul(word ^ k, 0x5bd1e995);
         inWord = true;
         continue;
+      }
+      if (c < 32 || (c >= 127 && c <= 0x9f)) {
+        if (ctrl < 0 && c !== 9 && c !== 10 && c !== 13) ctrl = c;
       }
       if (inWord) {
         const w = fmix32i(word);
@@ -108,13 +141,24 @@ export class ContentDigest {
         inWord = false;
         words++;
         seq = (Math.imul(seq, 31) + w) | 0;
+        seq2 = Math.imul(seq2 ^ w, 0x2c1b3c6d) ^ (seq2 >>> 15);
         if (shingle && words >= 3) sh[n++] = fmix32i(Math.imul(w2, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ w);
         w2 = w1;
         w1 = w;
       }
     }
+    if (inWord) {
+      const w = fmix32i(word);
+      words++;
+      seq = (Math.imul(seq, 31) + w) | 0;
+      seq2 = Math.imul(seq2 ^ w, 0x2c1b3c6d) ^ (seq2 >>> 15);
+      if (shingle && words >= 3) sh[n++] = fmix32i(Math.imul(w2, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ w);
+      w2 = w1;
+      w1 = w;
+    }
     this.h = h;
     this.seq = seq;
+    this.seq2 = seq2;
     this.count = n;
     this.w1 = w1;
     this.w2 = w2;
@@ -127,6 +171,14 @@ export class ContentDigest {
   key(out: Uint32Array): void {
     out[0] = fmix32(this.h ^ this.length);
     out[1] = fmix32(this.seq ^ Math.imul(this.words, 0x9e3779b1));
+  }
+
+  /** The normalized key: 64 bits from two hashes of the sequence of words (case, spacing and punctuation folded). */
+  normalizedKey(out: Uint32Array): boolean {
+    if (this.words === 0) return false;
+    out[0] = fmix32(this.seq ^ Math.imul(this.words, 0x9e3779b1));
+    out[1] = fmix32(this.seq2 ^ this.words);
+    return true;
   }
 
   /** Completes the shingle list; false when the shingled text had no words at all. */

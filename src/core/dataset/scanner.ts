@@ -44,6 +44,7 @@ export class DatasetScanner {
   private nearLines = new Int32Array(1024);
   private nearCount = 0;
   private shingle = false;
+  private readonly normalized?: HashIndex;
   // per-record scratch, reused to keep the hot path allocation-free
   private cur: Problem[] = [];
   private promptTokens = 0;
@@ -57,7 +58,9 @@ export class DatasetScanner {
     this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.maxProblems = options.maxProblems ?? Infinity;
     this.onRecord = options.onRecord;
-    if (options.nearDuplicates !== false) this.near = new NearDuplicateIndex(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    const mode = options.nearDuplicates ?? 'normalized';
+    if (mode === true || mode === 'minhash') this.near = new NearDuplicateIndex(options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    else if (mode === 'normalized') this.normalized = new HashIndex(4096);
   }
 
   /** One JSONL line, without its line break (a trailing `\r` and line 1's BOM are dropped here). Blank lines are skipped. */
@@ -176,6 +179,14 @@ export class DatasetScanner {
       this.wholeRecord(text, positionOf, 'duplicate', 'warning', `duplicate of line ${first} (same content)`, { firstLine: first });
       return;
     }
+    if (this.normalized) {
+      if (!this.digest.normalizedKey(this.hashOut)) return;
+      const same = this.normalized.getOrInsert(this.hashOut[0], this.hashOut[1], line);
+      if (same >= 0) {
+        this.wholeRecord(text, positionOf, 'near-duplicate', 'warning', `near-duplicate of line ${same} (the same text once case, spacing and punctuation are ignored)`, { firstLine: same, similarity: 1 });
+      }
+      return;
+    }
     if (!this.shingle || !this.digest.finishShingles()) return;
     const match = this.near!.add(this.digest);
     const id = this.nearCount++;
@@ -199,7 +210,7 @@ export class DatasetScanner {
     if (!isResponse) this.promptTokens += tokens;
     else if (rejected) this.rejectedTokens += tokens;
     else this.responseTokens += tokens;
-    const ctrl = this.digest.feed(text, isResponse ? 1 : 0, this.shingle);
+    const ctrl = this.digest.feed(text, isResponse ? 1 : 0, this.normalized !== undefined, this.shingle);
     const n = text.length;
     if (n > 0 && isSpace(text.charCodeAt(n - 1)) && text.trim() !== '') {
       this.textIssues.push({ code: 'trailing-whitespace', severity: 'warning', path: field, target: 'value',

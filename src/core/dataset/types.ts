@@ -46,8 +46,13 @@ export interface ValidateOptions {
   maxTokens?: number;
   /** Jaccard similarity over shingles at or above which two records are near-duplicates (0..1). */
   nearDuplicateThreshold?: number;
-  /** Turn near-duplicate detection off (it costs memory per record). */
-  nearDuplicates?: boolean;
+  /**
+   * Near-duplicate detection. `'normalized'` (the default): records whose text is the same once case, spacing and
+   * punctuation are folded (similarity 1). `true` or `'minhash'`: also similar records, by MinHash similarity of
+   * word 3-shingles at or above `nearDuplicateThreshold` (slower: about one more pass over the text, and a
+   * 128-byte signature per record). `false`: exact duplicates only.
+   */
+  nearDuplicates?: boolean | 'normalized' | 'minhash';
   /** Keep at most this many problems (counts stay exact); default: all. */
   maxProblems?: number;
 }

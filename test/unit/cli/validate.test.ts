@@ -59,6 +59,16 @@ test('--format and --max-tokens reach the validator', async () => {
   assert.equal((tight.stdout.match(/too-long/g) ?? []).length, 3);
 });
 
+test('--near finds similar records by MinHash; --near-threshold needs --near', async () => {
+  const plain = await cli(root, 'validate', `${F}/bad-near-duplicate.jsonl`);
+  assert.doesNotMatch(plain.stdout, /near-duplicate/);
+  const near = await cli(root, 'validate', '--near', `${F}/bad-near-duplicate.jsonl`);
+  assert.equal(near.code, 0);
+  assert.match(near.stdout, /bad-near-duplicate\.jsonl:3:1 warning near-duplicate near-duplicate of line 1 \(~\d+% similar/);
+  assert.doesNotMatch((await cli(root, 'validate', '--near', '--near-threshold', '0.99', `${F}/bad-near-duplicate.jsonl`)).stdout, /near-duplicate/);
+  assert.equal((await cli(root, 'validate', '--near-threshold', '0.5', `${F}/bad-near-duplicate.jsonl`)).code, 2);
+});
+
 test('a missing file or a directory: exit 2, one stderr line naming it, the other files still validated', async () => {
   const r = await cli(root, 'validate', 'no/such/file.jsonl', `${F}/good-alpaca.jsonl`, 'test');
   assert.equal(r.code, 2);

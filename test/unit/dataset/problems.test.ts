@@ -106,15 +106,30 @@ test('duplicate: names the first line', async () => {
   assert.equal(r.problems[0].severity, 'warning');
 });
 
-test('near-duplicate: a lightly edited copy is found, with its similarity; turning detection off hides it', async () => {
-  const r = await validateFixture('bad-near-duplicate.jsonl');
+test('near-duplicate (default): the same text once case, spacing and punctuation are folded', async () => {
+  const { validateText } = await import('../../../src/core/dataset/index');
+  const text = [
+    JSON.stringify({ instruction: 'Why is the sky blue?', output: 'Air scatters blue light more than red light, so the sky looks blue.' }),
+    JSON.stringify({ instruction: 'Name a river.', output: 'The Nile.' }),
+    JSON.stringify({ instruction: 'why is the SKY blue', output: 'Air scatters blue light more than red light; so the sky looks  blue!' }),
+    JSON.stringify({ instruction: 'Why is the sky blue?', output: 'Air scatters blue light more than red light, so the sea looks blue.' }),
+  ].join('\n');
+  const r = validateText(text);
+  assert.deepEqual(codes(r), ['3:near-duplicate']);
+  assert.deepEqual(r.problems[0].data, { firstLine: 1, similarity: 1 });
+  assert.deepEqual(codes(validateText(text, { nearDuplicates: false })), []);
+});
+
+test('near-duplicate (minhash): a lightly edited copy is found, with its similarity; a strict threshold or off hides it', async () => {
+  assert.deepEqual(codes(await validateFixture('bad-near-duplicate.jsonl')), [], 'a one-word edit is not found by the default, normalized check');
+  const r = await validateFixture('bad-near-duplicate.jsonl', { nearDuplicates: 'minhash' });
   assert.deepEqual(codes(r), ['3:near-duplicate']);
   const data = r.problems[0].data as ProblemDataShapes['near-duplicate'];
   assert.equal(data.firstLine, 1);
   assert.ok(data.similarity >= 0.8 && data.similarity < 1, `similarity ${data.similarity}`);
   const off = await validateFixture('bad-near-duplicate.jsonl', { nearDuplicates: false });
   assert.deepEqual(codes(off), []);
-  const strict = await validateFixture('bad-near-duplicate.jsonl', { nearDuplicateThreshold: 0.99 });
+  const strict = await validateFixture('bad-near-duplicate.jsonl', { nearDuplicates: true, nearDuplicateThreshold: 0.99 });
   assert.deepEqual(codes(strict), []);
 });
 
@@ -152,7 +167,7 @@ test('every problem code is produced by some fixture', async () => {
   const { readdirSync } = await import('node:fs');
   const { FIXTURES } = await import('./fixtures');
   const seen = new Set<ProblemCode>();
-  for (const f of readdirSync(FIXTURES)) for (const p of (await validateFixture(f)).problems) seen.add(p.code);
+  for (const f of readdirSync(FIXTURES)) for (const p of (await validateFixture(f, { nearDuplicates: 'minhash' })).problems) seen.add(p.code);
   const all: ProblemCode[] = ['json-parse', 'not-object', 'unknown-format', 'mixed-format', 'missing-field', 'wrong-type', 'empty-field',
     'bad-role', 'role-order', 'duplicate', 'near-duplicate', 'too-long', 'identical-pair', 'trailing-whitespace', 'control-chars'];
   assert.deepEqual(all.filter((c) => !seen.has(c)), []);
