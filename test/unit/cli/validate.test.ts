@@ -61,11 +61,11 @@ test('--format and --max-tokens reach the validator', async () => {
 
 test('--near finds similar records by MinHash; --near-threshold needs --near', async () => {
   const plain = await cli(root, 'validate', `${F}/bad-near-duplicate.jsonl`);
-  assert.doesNotMatch(plain.stdout, /near-duplicate/);
+  assert.doesNotMatch(plain.stdout, /warning near-duplicate/);
   const near = await cli(root, 'validate', '--near', `${F}/bad-near-duplicate.jsonl`);
   assert.equal(near.code, 0);
   assert.match(near.stdout, /bad-near-duplicate\.jsonl:3:1 warning near-duplicate near-duplicate of line 1 \(~\d+% similar/);
-  assert.doesNotMatch((await cli(root, 'validate', '--near', '--near-threshold', '0.99', `${F}/bad-near-duplicate.jsonl`)).stdout, /near-duplicate/);
+  assert.doesNotMatch((await cli(root, 'validate', '--near', '--near-threshold', '0.99', `${F}/bad-near-duplicate.jsonl`)).stdout, /warning near-duplicate/);
   assert.equal((await cli(root, 'validate', '--near-threshold', '0.5', `${F}/bad-near-duplicate.jsonl`)).code, 2);
 });
 
