@@ -41,6 +41,10 @@ if (existsSync('webview')) {
     if (existsSync(entry)) targets.push({ ...browser, entryPoints: [entry], outfile: `dist/webview/${name}.js`, loader: { '.ttf': 'file', '.css': 'css' } });
   }
 }
+// Monaco's editor worker (template editor): the page fetches it and starts it from a same-origin Blob.
+if (existsSync('webview/templateEditor/editorWorker.ts')) {
+  targets.push({ ...browser, entryPoints: ['webview/templateEditor/editorWorker.ts'], outfile: 'dist/webview/editor.worker.js' });
+}
 
 mkdirSync('dist', { recursive: true });
 // The wasm backend loads its .wasm binaries from beside the bundle at run time.

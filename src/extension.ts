@@ -3,11 +3,13 @@ import type * as vscode from 'vscode';
 import { registerAnnotator } from './host/annotator/registerAnnotator';
 import { registerDatasetFeatures } from './host/dataset/registerDatasetFeatures';
 import { registerTraining } from './host/training/registerTraining';
+import { registerTemplateEditor } from './host/templateEditor/registerTemplateEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
   registerAnnotator(context);
   registerTraining(context);
+  registerTemplateEditor(context);
   // Features register here as they land (see src/host).
 }
 
