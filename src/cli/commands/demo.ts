@@ -90,9 +90,11 @@ export const demoCommand: CliCommand = {
       io.stdout(JSON.stringify({ type: 'summary', out, steps: result.step, before: before.row, after: after.row, samples: pairSamples(before.samples, after.samples).slice(0, shown) }) + '\n');
       return 0;
     }
-    say(`\nTrained ${result.step} steps in ${formatDuration((Date.now() - started) / 1000)} (${result.reason}).\n`);
+    say(`\nTrained ${result.step} steps (${result.reason}); ${formatDuration((Date.now() - started) / 1000)} in all, with the evaluations before and after.\n`);
     say(beforeAfterTable(before.row, after.row));
-    say(`\nExact match is judged on ${after.samples.length ? 'a fixed sample of' : ''} held-out records (greedy decoding, stop at EOS, trimmed text).`);
+    const heldOut = Object.values(after.row.per_task ?? {}).reduce((n, t) => n + t.n, 0);
+    say(`\nLoss is over all ${heldOut} held-out records; exact match over the same ${Math.min(heldOut, DEMO_OVERRIDES.exactMatchSamples as number)} of them before and after`);
+    say('(every task, seen and unseen instructions; greedy decoding, stop at EOS, trimmed text).');
     say('Unseen instructions are paraphrases never seen in training.\n');
     say('Generations, before → after training:');
     for (const s of pairSamples(before.samples, after.samples).slice(0, shown)) {
