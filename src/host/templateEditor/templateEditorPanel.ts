@@ -101,8 +101,11 @@ export class TemplateEditorPanel implements vscode.Disposable {
       title: 'Prompt Template',
       bundle: 'templateEditor',
       css: true,
-      // Monaco's worker is fetched (connect-src) and started from a same-origin Blob (worker-src blob:).
-      extraCsp: ['worker-src blob:', `connect-src ${panel.webview.cspSource}`],
+      // Monaco's worker is fetched (connect-src) and started from a same-origin Blob (worker-src blob:). Monaco
+      // lays out its view lines as HTML with style attributes (top/left/width), which no nonce can cover:
+      // style-src-attr allows those attributes only; <style> elements still need the nonce (cspStyles.ts), and
+      // with default-src 'none' a style attribute cannot load anything from outside.
+      extraCsp: ['worker-src blob:', `connect-src ${panel.webview.cspSource}`, "style-src-attr 'unsafe-inline'"],
       body: `<div id="app" data-worker="${escapeHtml(worker)}"></div>`,
     });
     this.disposables.push(

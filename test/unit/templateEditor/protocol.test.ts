@@ -45,7 +45,7 @@ test('host → editor: every message type passes as sent', () => {
 
 test('host → editor: malformed messages are refused with the type named', () => {
   const bad: unknown[] = [
-    { type: 'preview', ...preview, recordIndex: -1 },
+    { ...preview, recordIndex: -1 },
     { ...preview, body: { ...preview.body, tokens: [{ text: 'a', trained: 'yes', special: false }] } },
     { ...preview, body: { ok: false, stage: 'template', message: 'm', line: 1.5, column: 1 } },
     { ...preview, body: { ok: false, stage: 'elsewhere', message: 'm' } },
