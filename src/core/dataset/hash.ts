@@ -1,19 +1,5 @@
-// Non-cryptographic hashing for duplicate detection: two independent 32-bit lanes over UTF-16 units (~53 useful
-// bits together), and a compact open-addressing index so that memory per record is a few typed-array slots, not text.
-
-/** Two 32-bit hashes of s, in one pass. */
-export function hashString(s: string, out: Uint32Array): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  out[0] = fmix32(h1 ^ s.length);
-  out[1] = fmix32(h2);
-}
+// Hashing helpers for duplicate detection: a 32-bit finaliser and a compact open-addressing index from 64-bit keys
+// to line numbers, so that memory per record is a few typed-array slots, not text.
 
 /** Murmur3's finaliser: spreads every input bit over the output. */
 export function fmix32(h: number): number {
