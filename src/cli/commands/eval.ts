@@ -1,26 +1,37 @@
-// `instruct-studio eval`: loss and exact match of a saved model on a dataset, per task.
+// `instruct-studio eval`: every metric of a saved model on a dataset (exact match, token F1, ROUGE-L, BLEU, loss,
+// perplexity, IFEval checks; per task, seen vs unseen), optionally against the base model and with the forgetting
+// probe; saved beside the run as eval/<timestamp>.json and .generations.jsonl.
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { defaultRenderer } from '../../core/template';
-import { evaluate } from '../../trainer/evaluate';
-import { loadModel } from '../../trainer/loadModel';
-import { loadRecords, DataError } from '../../trainer/prepare';
+import { DataError } from '../../trainer/prepare';
 import { CheckpointError } from '../../trainer/checkpoint';
 import { ModelDirError } from '../../trainer/modelDir';
-import { pct } from '../../trainer/report';
+import { EvalUsageError, runEvaluation } from '../../trainer/evaluation/evalRun';
+import { EvaluationCancelled } from '../../trainer/evaluation/scoreModel';
+import { GeneralTextError } from '../../trainer/evaluation/generalText';
+import { runFolderOf, saveEvaluation } from '../../trainer/evaluation/saveReport';
+import { evalTable } from '../../trainer/evaluation/table';
 import { requireFile } from './trainSupport';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'evaluate a model on a dataset: loss per token and exact match of greedy generations, per task',
-  usage: '--model DIR --data FILE [--limit N] [--json]',
+  summary: 'evaluate a model on a dataset: exact match, token F1, ROUGE-L, BLEU, loss, perplexity, IFEval checks, per task; vs a base model; forgetting',
+  usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny] [--out DIR] [--limit N] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder (its best/ weights)', valueName: 'DIR' },
     data: { type: 'string', description: 'records with reference responses (JSONL)', valueName: 'FILE' },
-    limit: { type: 'number', description: 'generate for at most N records (default all)', valueName: 'N' },
+    unseen: { type: 'string', description: 'a second eval file from tasks or instructions never seen in training', valueName: 'FILE' },
+    general: { type: 'string', description: 'general text: perplexity before (base) and after (tuned) = forgetting', valueName: 'FILE' },
+    base: { type: 'string', description: 'the model before tuning, scored on the same records: tiny or a model folder', valueName: 'DIR|tiny' },
+    out: { type: 'string', description: 'save the evaluation into DIR/eval/ (default: the run folder of --model)', valueName: 'DIR' },
+    'no-save': { type: 'boolean', description: 'do not save the evaluation' },
+    limit: { type: 'number', description: 'evaluate the first N records of each file (default all)', valueName: 'N' },
     'max-new-tokens': { type: 'number', description: 'generation budget per record (default 64)', valueName: 'N' },
     'skip-invalid': { type: 'boolean', description: 'evaluate the valid records of a dataset with errors' },
+    progress: { type: 'boolean', description: 'report progress on stderr as "progress DONE/TOTAL PHASE" lines' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run(args, io) {
@@ -30,35 +41,41 @@ export const evalCommand: CliCommand = {
     const limit = positiveInt(f.limit, '--limit');
     const maxNewTokens = positiveInt(f['max-new-tokens'], '--max-new-tokens') ?? 64;
     const data = requireFile(io, f.data, '--data');
-    let model;
+    const unseen = typeof f.unseen === 'string' ? requireFile(io, f.unseen, '--unseen') : undefined;
+    const general = typeof f.general === 'string' ? requireFile(io, f.general, '--general') : undefined;
+    const base = typeof f.base === 'string' ? (f.base === 'tiny' ? 'tiny' : resolve(io.cwd, f.base)) : undefined;
+    if (base && base !== 'tiny' && !existsSync(base)) throw new UsageError(`--base ${f.base}: no such folder (use "tiny" for the built-in model)`);
+    const model = resolve(io.cwd, f.model);
+    let cancelled = false;
+    const onSignal = () => { cancelled = true; };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
     try {
-      model = await loadModel(resolve(io.cwd, f.model));
-    } catch (e) {
-      if (e instanceof ModelDirError || e instanceof CheckpointError) { io.stderr(`instruct-studio eval: ${e.message}\n`); return 2; }
-      throw e;
-    }
-    try {
-      const renderer = defaultRenderer();
-      let items;
-      try {
-        items = (await loadRecords(data, model.tokenizer, renderer, { skipInvalid: f['skip-invalid'] === true, includeRejected: true, maxTokens: model.contextLength + 1 })).items;
-      } catch (e) {
-        if (e instanceof DataError) { io.stderr(`instruct-studio eval: ${e.message}\n`); return 1; }
-        throw e;
-      }
-      const r = await evaluate({ engine: model.engine, tokenizer: model.tokenizer, renderer }, items, {
-        seqLen: model.contextLength, batchSize: 16, packing: true, exactMatchSamples: limit ?? items.length, maxNewTokens, keepSamples: 0,
-      });
-      const { samples: _samples, ...summary } = r;
-      if (f.json) io.stdout(JSON.stringify(summary) + '\n');
+      const { report, generations } = await runEvaluation(
+        { model, data, unseen, general, base, maxNewTokens, limit, skipInvalid: f['skip-invalid'] === true },
+        {
+          renderer: defaultRenderer(),
+          shouldStop: () => cancelled,
+          onProgress: f.progress ? (phase, done, total) => io.stderr(`progress ${done}/${total} ${phase}\n`) : undefined,
+          log: f.json ? undefined : (m) => io.stderr(`${m}\n`),
+        },
+      );
+      const target = f['no-save'] ? null : typeof f.out === 'string' ? resolve(io.cwd, f.out) : runFolderOf(model);
+      const saved = target ? saveEvaluation(target, report, generations) : null;
+      if (f.json) io.stdout(JSON.stringify(saved ? { ...report, saved } : report) + '\n');
       else {
-        io.stdout(`${items.length} records, model ${model.dir}\nloss ${r.loss.toFixed(4)}  exact match ${r.exact_match === null ? 'n/a' : pct(r.exact_match)}\n`);
-        for (const [task, s] of Object.entries(r.per_task)) io.stdout(`  ${task.padEnd(20)} n ${String(s.n).padStart(5)}  exact match ${pct(s.exact_match).padStart(6)}  loss ${s.loss.toFixed(4)}\n`);
-        if (r.seen && r.unseen) io.stdout(`  seen instructions ${pct(r.seen.exact_match)}, unseen (paraphrased) ${pct(r.unseen.exact_match)}\n`);
+        io.stdout(evalTable(report));
+        io.stdout(saved ? `saved ${saved}\n` : 'not saved (not a run folder; --out DIR saves into DIR/eval/)\n');
       }
       return 0;
+    } catch (e) {
+      if (e instanceof ModelDirError || e instanceof CheckpointError || e instanceof EvalUsageError) { io.stderr(`instruct-studio eval: ${e.message}\n`); return 2; }
+      if (e instanceof DataError || e instanceof GeneralTextError) { io.stderr(`instruct-studio eval: ${e.message}\n`); return 1; }
+      if (e instanceof EvaluationCancelled) { io.stderr('instruct-studio eval: cancelled, nothing saved\n'); return 130; }
+      throw e;
     } finally {
-      await model.engine.dispose();
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
     }
   },
 };
