@@ -32,10 +32,13 @@ export class RecordPanel {
   }
 
   show(view: RecordView | null, emptyText: string): void {
-    const sameRecord = this.view?.line === view?.line;
+    // The host re-sends the record on every state change (validation results arriving, indexing progress):
+    // an unchanged record must not be rebuilt under the user's cursor.
+    if (view !== null && JSON.stringify(view) === JSON.stringify(this.view)) return;
+    const sameRecord = this.view !== null && this.view?.line === view?.line;
     this.view = view;
     if (!sameRecord) { this.editing = null; this.focusedPath = null; }
-    this.render(emptyText);
+    this.render(emptyText, sameRecord);
   }
 
   /** Starts editing the focused field, or the first one. */
@@ -88,8 +91,16 @@ export class RecordPanel {
     return [...v.prompt, ...v.response, ...(v.chosen ?? []), ...(v.rejected ?? []), ...(v.ranked ?? []).flatMap((r) => r.fields)];
   }
 
-  private render(emptyText: string): void {
+  private render(emptyText: string, keepFocus = true): void {
     const focusedKey = this.focusedPath;
+    // What the user is in the middle of survives a re-render of the same record: focus, a note being typed, an edit.
+    const active = document.activeElement instanceof HTMLElement && this.root.contains(document.activeElement) ? document.activeElement : null;
+    const refocus = !keepFocus || !active ? null
+      : active.id === 'note' ? '#note'
+      : active.dataset.path ? `[data-path='${CSS.escape(active.dataset.path)}']`
+      : active.dataset.rank ? `[data-rank='${CSS.escape(active.dataset.rank)}']` : null;
+    const noteDraft = keepFocus && active?.id === 'note' ? (active as HTMLElement & { value: string }).value : undefined;
+    const editDraft = keepFocus ? this.root.querySelector<HTMLElement & { value: string }>('vscode-textarea')?.value : undefined;
     clear(this.root);
     const v = this.view;
     if (!v) {
@@ -127,14 +138,18 @@ export class RecordPanel {
 
     if (this.editing) {
       // The element renders its inner textarea asynchronously; focus delegates to it only once it exists.
-      const area = this.root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>('vscode-textarea');
+      const area = this.root.querySelector<HTMLElement & { value: string; updateComplete?: Promise<unknown> }>('vscode-textarea');
+      if (area && editDraft !== undefined) area.value = editDraft;
       void customElements.whenDefined('vscode-textarea').then(() => area?.updateComplete).then(() => area?.focus());
     } else if (this.pendingRankFocus !== null) {
       this.root.querySelector<HTMLElement>(`[data-rank='${this.pendingRankFocus}']`)?.focus();
       this.pendingRankFocus = null;
-    } else if (focusedKey) {
-      this.focusedPath = focusedKey;
+    } else if (refocus) {
+      const el = this.root.querySelector<HTMLElement & { value: string }>(refocus);
+      if (el && noteDraft !== undefined) el.value = noteDraft;
+      el?.focus();
     }
+    if (focusedKey) this.focusedPath = focusedKey;
   }
 
   private reviewBar(v: RecordView): HTMLElement {

@@ -2,8 +2,9 @@
 // step with u and save again — the file on disk must be back to what it was, byte for byte.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { scenario } from '../harness/scenario';
+import type { Workbench } from '../harness/workbench';
 
 const FILE = 'annotator-edit.jsonl';
 const ORIGINAL = [
@@ -22,15 +23,26 @@ async function waitForDisk(path: string, expected: string): Promise<void> {
   assert.equal(last, expected, `${path} on disk`);
 }
 
+/** Ctrl+P with the file's absolute path, which Quick Open resolves without its index; waits for the editor tab. */
+async function openByPath(wb: Workbench, path: string): Promise<void> {
+  const name = basename(path);
+  await wb.page.keyboard.press('Control+P');
+  const input = wb.page.locator('.quick-input-widget');
+  await input.waitFor({ state: 'visible' });
+  await wb.page.keyboard.type(path, { delay: 5 });
+  await input.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await wb.page.keyboard.press('Enter');
+  await wb.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
 export default scenario({
   title: 'edit a field, rate and note in the pair annotator, save, then undo it all with u',
   requires: ['instructStudio.openAnnotator'],
   async run(wb) {
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, ORIGINAL);
-    // Quick Open lists a new file only once the file watcher has seen it; the explorer shows when that is.
-    await wb.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FILE }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.quickOpen(FILE);
+    // Quick Open by absolute path: a file written a moment ago may not be in the workbench's file index yet.
+    await openByPath(wb, path);
     await wb.runCommand('Instruct Studio: Open in Pair Annotator');
     const view = wb.webview();
     await view.locator('#list .row .snippet').first().waitFor({ state: 'visible', timeout: 30_000 });

@@ -2,8 +2,9 @@
 // and find exactly that change in the file on disk. Screenshots of the annotator and its help overlay.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { scenario } from '../harness/scenario';
+import type { Workbench } from '../harness/workbench';
 
 const FILE = 'annotator-e2e.jsonl';
 const LINES = [
@@ -23,15 +24,26 @@ async function waitForFile(path: string, expected: string, timeoutMs = 15_000): 
   assert.equal(last, expected, `${path} on disk`);
 }
 
+/** Ctrl+P with the file's absolute path, which Quick Open resolves without its index; waits for the editor tab. */
+async function openByPath(wb: Workbench, path: string): Promise<void> {
+  const name = basename(path);
+  await wb.page.keyboard.press('Control+P');
+  const input = wb.page.locator('.quick-input-widget');
+  await input.waitFor({ state: 'visible' });
+  await wb.page.keyboard.type(path, { delay: 5 });
+  await input.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await wb.page.keyboard.press('Enter');
+  await wb.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
 export default scenario({
   title: 'swap a preference pair in the pair annotator with the keyboard and save it',
   requires: ['instructStudio.openAnnotator'],
   async run(wb) {
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, `${LINES.join('\n')}\n`);
-    // Quick Open lists a new file only once the file watcher has seen it; the explorer shows when that is.
-    await wb.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FILE }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.quickOpen(FILE);
+    // Quick Open by absolute path: a file written a moment ago may not be in the workbench's file index yet.
+    await openByPath(wb, path);
     await wb.runCommand('Instruct Studio: Open in Pair Annotator');
 
     const view = wb.webview();
