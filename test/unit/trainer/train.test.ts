@@ -139,10 +139,28 @@ test('resuming from a corrupt checkpoint fails naming the file and leaves the ch
 
 test('a time budget without a step count stops at the limit with status finished', async (t) => {
   const req = request(tempDir(t), { steps: 0, epochs: 0, maxMinutes: 0.03, evalEvery: 0, exactMatchSamples: 0 });
-  const messages: ChildToParent[] = [];
-  const outcome = await train(req, hooks(messages));
+  // A fake clock (every reading advances 50 ms) makes the budget independent of the machine's load.
+  let clock = 0;
+  const outcome = await train(req, { ...hooks([]), now: () => (clock += 0.05) });
   assert.equal(outcome.status, 'finished');
   assert.match(outcome.reason, /time limit of 0\.03 min reached/);
   assert.ok(outcome.step >= 1);
+  assert.equal(readRunInfo(req.out)!.total_steps, 0, 'stopped before the speed was measured');
+  assert.equal(readRunInfo(req.out)!.status, 'finished');
+});
+
+test('a time budget long enough to measure the speed fixes the schedule length to fit it', async (t) => {
+  const req = request(tempDir(t), { steps: 0, epochs: 0, maxMinutes: 0.1, evalEvery: 0, exactMatchSamples: 0 });
+  let clock = 0;
+  const messages: ChildToParent[] = [];
+  const outcome = await train(req, { ...hooks(messages), now: () => (clock += 0.05) });
+  const planned = readRunInfo(req.out)!.total_steps;
+  assert.ok(planned > 11, `planned ${planned}`);
+  assert.ok(messages.some((m) => m.type === 'log' && new RegExp(`planning ${planned} steps`).test(m.message)));
+  // the cosine schedule reached its end: the last logged lr is minLr
+  const rows = trainRows(req.out);
+  assert.equal(outcome.step, planned);
+  assert.equal(outcome.reason, 'completed all steps');
+  assert.ok(Math.abs(rows.at(-1)!.lr - 2e-4) < 1e-12, 'the schedule decayed to minLr at the planned end');
   assert.equal(readRunInfo(req.out)!.status, 'finished');
 });
