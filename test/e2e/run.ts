@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { basename, join, resolve } from 'node:path';
 import { launchChromium, type Browser } from '../../scripts/test-tools/lib/playwright';
 import { cleanUpOnSignals, killTree } from '../../scripts/test-tools/lib/processTree';
-import { makeRunDirs, removeRunDirs, type RunDirs } from '../../scripts/test-tools/lib/runDirs';
+import { makeRunDirs, removeRunDirs, resetUserSettings, type RunDirs } from '../../scripts/test-tools/lib/runDirs';
 import { codeServerEntry, loadTestTools, type TestTools } from '../../scripts/test-tools/lib/tools';
 import { startWorkbenchServer, toolEnv, type WorkbenchServer } from '../../scripts/test-tools/lib/workbenchServer';
 import { errorToasts, exthostErrorsSince, exthostLogMarks, watchErrorToasts } from './harness/guards';
@@ -69,6 +69,7 @@ async function runScenario(
   name: string,
   s: Scenario,
 ): Promise<{ failures: string[]; skipped?: string }> {
+  resetUserSettings(dirs);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const failures: string[] = [];
   let skipped: string | undefined;
@@ -76,7 +77,7 @@ async function runScenario(
     const page = await context.newPage();
     await watchErrorToasts(page);
     const marks = exthostLogMarks(dirs.userData);
-    const wb = new Workbench({ page, workspace: dirs.workspace, extensionDir, node: tools.node, resultsDir });
+    const wb = new Workbench({ page, workspace: dirs.workspace, extensionDir, node: tools.node, resultsDir, userData: dirs.userData });
     try {
       await withTimeout(
         (async () => {

@@ -49,9 +49,14 @@ export function makeRunDirs(kind: string, repoRoot: string): RunDirs {
   };
   for (const d of [dirs.tmp, dirs.userData, dirs.serverData, dirs.extensions, dirs.workspace]) mkdirSync(d, { recursive: true });
   fillWorkspace(dirs.workspace, repoRoot);
+  resetUserSettings(dirs);
+  return dirs;
+}
+
+/** Puts the user settings back as a run starts them: what one scenario changes (a theme) must not leak into the next. */
+export function resetUserSettings(dirs: RunDirs): void {
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2) + '\n');
-  return dirs;
 }
 
 /** The workspace a test opens: the bundled samples at its root, the integration fixtures under fixtures/. */

@@ -1,6 +1,7 @@
 // What a user does in the workbench, in the words of the scenarios: open a file by name, run a command by its
 // title, read the Problems panel, look into a webview. Selectors of VS Code's DOM live here and nowhere else.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from '../../../scripts/test-tools/lib/playwright';
 import { SkipScenario } from './scenario';
@@ -15,6 +16,8 @@ export interface WorkbenchContext {
   node: string;
   /** Where screenshots go (test-results/e2e). */
   resultsDir: string;
+  /** The server's user-data folder: user settings live in User/settings.json there. */
+  userData: string;
 }
 
 export class Workbench {
@@ -23,6 +26,7 @@ export class Workbench {
   readonly extensionDir: string;
   readonly resultsDir: string;
   private readonly node: string;
+  private readonly userData: string;
 
   constructor(ctx: WorkbenchContext) {
     this.page = ctx.page;
@@ -30,6 +34,7 @@ export class Workbench {
     this.extensionDir = ctx.extensionDir;
     this.node = ctx.node;
     this.resultsDir = ctx.resultsDir;
+    this.userData = ctx.userData;
   }
 
   /** Waits until the workbench has restored and the extension host is up (the status bar shows). */
@@ -37,19 +42,25 @@ export class Workbench {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
     await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Until the extension host has started, commands are missing from the palette and file search is slow.
+    const activating = this.page.locator('.part.statusbar').filter({ hasText: 'Activating Extensions' });
+    const deadline = Date.now() + 90_000;
+    await this.page.waitForTimeout(500);
+    while ((await activating.count()) > 0 && Date.now() < deadline) await this.page.waitForTimeout(250);
   }
 
   private quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
 
-  /** Picks the row whose label is exactly `label` in the open quick input, waiting for it to be listed. */
+  /** Picks the row whose label is `label` in the open quick input, waiting for it to be listed. */
   private async pick(label: string): Promise<void> {
     const row = this.quickInput()
       .locator('.monaco-list-row')
       .filter({ hasText: label })
       .first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    // File search indexes the workspace on first use: slow on a loaded 2-core machine.
+    await row.waitFor({ state: 'visible', timeout: 45_000 });
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
   }
@@ -67,18 +78,30 @@ export class Workbench {
     return this.page.locator('.tabs-container .tab').filter({ hasText: label }).first();
   }
 
-  /** F1, the command's title as the palette shows it, Enter. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * F1, the command's title as the palette shows it, Enter. `opensPicker`: the command asks for a choice in the
+   * same quick input (a theme, a run), which is left open for the scenario to answer.
+   */
+  async runCommand(title: string, { opensPicker = false } = {}): Promise<void> {
     await this.page.keyboard.press('F1');
     await this.quickInput().waitFor({ state: 'visible' });
     await this.page.keyboard.type(title, { delay: 10 });
     // Only a row whose label is this very title: a prefix match would run a different command.
     const row = this.quickInput().locator('.monaco-list-row').filter({ hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
     const label = (await row.locator('.label-name').first().innerText()).trim();
     if (label !== title) throw new Error(`the palette's first match for "${title}" is "${label}"`);
     await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
+    if (!opensPicker) {
+      await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
+      return;
+    }
+    const input = this.quickInput().locator('input').first();
+    const deadline = Date.now() + 15_000;
+    while ((await input.inputValue()).startsWith('>')) {
+      if (Date.now() > deadline) throw new Error(`"${title}" opened no picker`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Opens the Problems panel and returns its marker rows' text once at least `atLeast` rows show. */
@@ -126,6 +149,16 @@ export class Workbench {
     const path = join(this.resultsDir, `${name}.png`);
     await this.page.screenshot({ path });
     return path;
+  }
+
+  /**
+   * Changes user settings as a user editing settings.json would; the workbench applies the file as it changes.
+   * The runner restores the run's settings before the next scenario.
+   */
+  setUserSettings(patch: Record<string, unknown>): void {
+    const file = join(this.userData, 'User', 'settings.json');
+    const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2) + '\n');
   }
 
   workspaceFile(relativePath: string): string {
