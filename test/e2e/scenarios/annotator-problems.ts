@@ -13,7 +13,7 @@ export default scenario({
     const view = wb.webview();
     await view.locator('#list .row .snippet').first().waitFor({ state: 'visible', timeout: 30_000 });
     // The first record's chosen and rejected are identical: the validator says so on that record.
-    await view.locator('#detail .problems li').filter({ hasText: 'identical-pair' }).waitFor({ timeout: 30_000 });
+    await view.locator('#detail .problems li').filter({ hasText: 'identical-pair' }).waitFor({ timeout: 60_000 });
 
     // The problem filter by keyboard: its options are "Any or no problem", "With any problem", then each code.
     await view.locator('#f-problem').click();
