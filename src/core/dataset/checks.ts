@@ -51,6 +51,10 @@ export function checkRecord(value: Record<string, unknown>, format: DatasetForma
       if (present(value, '', 'messages', issues, format)) checkMessages(value.messages, 'messages', issues, true);
       break;
     case 'preference':
+      if ('responses' in value && !('chosen' in value) && !('rejected' in value)) {
+        checkRanking(value, issues);
+        break;
+      }
       for (const k of REQUIRED_KEYS.preference) {
         if (!present(value, '', k, issues, format)) continue;
         const v = value[k];
@@ -65,6 +69,32 @@ export function checkRecord(value: Record<string, unknown>, format: DatasetForma
       break;
   }
   return issues;
+}
+
+/** `{prompt, responses: [...], ranking?: [indices best→worst]}`: two or more responses, ranking a permutation of them. */
+function checkRanking(value: Record<string, unknown>, issues: Issue[]): void {
+  if (present(value, '', 'prompt', issues, 'preference')) {
+    const p = value.prompt;
+    if (typeof p === 'string') emptyCheck(p, 'prompt', issues);
+    else if (Array.isArray(p)) checkMessages(p, 'prompt', issues, false);
+    else issues.push(wrongType('prompt', 'a string or a list of messages', p));
+  }
+  const responses = value.responses;
+  if (!Array.isArray(responses) || responses.length < 2) {
+    issues.push(wrongType('responses', 'a list of two or more responses', responses));
+    return;
+  }
+  responses.forEach((r, i) => {
+    if (typeof r === 'string') emptyCheck(r, `responses[${i}]`, issues);
+    else if (Array.isArray(r)) checkMessages(r, `responses[${i}]`, issues, false);
+    else issues.push(wrongType(`responses[${i}]`, 'a string or a list of messages', r));
+  });
+  if (value.ranking === undefined) return;
+  const ranking = value.ranking;
+  const ok = Array.isArray(ranking) && ranking.length === responses.length
+    && ranking.every((x) => Number.isInteger(x) && x >= 0 && x < responses.length)
+    && new Set(ranking).size === ranking.length;
+  if (!ok) issues.push(wrongType('ranking', `a permutation of the response indices 0..${responses.length - 1}, best first`, ranking));
 }
 
 function sameContent(a: unknown, b: unknown): boolean {

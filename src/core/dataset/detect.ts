@@ -27,6 +27,8 @@ export function detectFormat(record: unknown): DatasetFormat | undefined {
   if (!isRecord(record)) return undefined;
   if ('messages' in record) return 'chat';
   if ('chosen' in record && 'rejected' in record) return 'preference';
+  // A ranking of several responses (best first by `ranking`) is preference data too: the annotator writes it.
+  if ('prompt' in record && 'responses' in record) return 'preference';
   if ('instruction' in record) return 'alpaca';
   if ('prompt' in record && 'completion' in record) return 'completion';
   return undefined;
