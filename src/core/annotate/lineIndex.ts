@@ -64,6 +64,19 @@ export class LineIndex {
     return Math.max(0, end - from);
   }
 
+  /** Summarizes the lines of [from, to) not summarized yet and returns how many that was. */
+  summarizePending(lineAt: (line: number) => string, from: number, to: number): number {
+    const end = Math.min(to, this.lines.length);
+    let n = 0;
+    for (let i = from; i < end; i++) {
+      if (this.lines[i] === undefined) {
+        this.lines[i] = summarizeLine(lineAt(i));
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The first line not summarized at or after `from`, or -1. */
   nextPending(from = 0): number {
     for (let i = from; i < this.lines.length; i++) if (this.lines[i] === undefined) return i;
@@ -75,11 +88,12 @@ export class LineIndex {
   }
 
   /**
-   * Mirrors a text change: lines [start, start + removed) were replaced by `texts` (whose summaries are
-   * computed now, since a change touches few lines).
+   * Mirrors a text change: lines [start, start + removed) became `inserted` lines, left to summarize (the
+   * caller reads them from the new text). Lines after the change keep their summaries, shifted.
    */
-  splice(start: number, removed: number, texts: readonly string[]): void {
-    this.lines.splice(start, removed, ...texts.map(summarizeLine));
+  spliceUnsummarized(start: number, removed: number, inserted: number): void {
+    // Not splice(...spread): pasting a whole file would pass 100k arguments.
+    this.lines = this.lines.slice(0, start).concat(new Array<undefined>(inserted).fill(undefined), this.lines.slice(start + removed));
   }
 
   progress(): Progress {
