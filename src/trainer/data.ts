@@ -1,6 +1,7 @@
 // From rendered records to engine batches: tokenize, mask the loss to the trained character spans, append EOS,
 // and pack examples into fixed-length rows (or pad one example per row).
 import type { Rendering } from '../core/template/types';
+import { trainedTokenMask } from '../core/template/tokens';
 import type { Tokenizer } from '../core/tokenizer/types';
 import type { Batch } from './engine/types';
 
@@ -20,12 +21,14 @@ export interface TokenizeResult {
 }
 
 /**
- * Token k is trained when its character range lies inside a train span. The final EOS is trained too: the model
+ * Token k is trained when its character range overlaps a train span. The final EOS is trained too: the model
  * must learn to stop. `maxTokens` (context + 1) truncates from the end, which loses the EOS; the caller counts that.
  */
 export function tokenizeExample(rendering: Rendering, tokenizer: Tokenizer, maxTokens: number, task = ''): TokenizeResult {
   const { ids, offsets } = tokenizer.encode(rendering.text);
-  const mask = ids.map((_id, k) => (inSpans(offsets[k], rendering.trainSpans) ? 1 : 0));
+  // The same token rule as the template preview and `render`: a token is trained when it overlaps a trained span
+  // (as transformers' assistant mask does); with a BPE tokenizer a token can straddle a span's edge.
+  const mask = trainedTokenMask(offsets, rendering.trainSpans).map((t) => (t ? 1 : 0));
   if (tokenizer.bosId !== undefined && ids[0] !== tokenizer.bosId) {
     ids.unshift(tokenizer.bosId);
     mask.unshift(0);
@@ -43,11 +46,6 @@ export function tokenizeExample(rendering: Rendering, tokenizer: Tokenizer, maxT
   const example: Example = { ids: Int32Array.from(ids.slice(0, n)), mask: Uint8Array.from(mask.slice(0, n)), task, trained: 0 };
   for (let k = 0; k < n; k++) example.trained += example.mask[k];
   return { example, truncated };
-}
-
-function inSpans([start, end]: [number, number], spans: Array<[number, number]>): boolean {
-  for (const [s, e] of spans) if (start >= s && end <= e) return true;
-  return false;
 }
 
 /** Input/target pairs an example contributes: n tokens predict n - 1 targets. */
