@@ -26,9 +26,10 @@ export function resolveConfig(c: GptConfig): ResolvedConfig {
     layerNormEps: c.layerNormEps ?? 1e-5,
     tieEmbeddings: c.tieEmbeddings ?? true,
   };
-  for (const [k, v] of Object.entries(r)) {
-    if (typeof v === 'number' && !(Number.isInteger(v) ? v > 0 : v > 0 && Number.isFinite(v))) throw new Error(`GptConfig.${k} must be positive, got ${v}`);
+  for (const k of ['vocabSize', 'contextLength', 'dModel', 'nLayers', 'nHeads', 'dFF'] as const) {
+    if (!(Number.isInteger(r[k]) && r[k] > 0)) throw new Error(`GptConfig.${k} must be a positive integer, got ${r[k]}`);
   }
+  if (!(r.layerNormEps > 0 && Number.isFinite(r.layerNormEps))) throw new Error(`GptConfig.layerNormEps must be a positive number, got ${r.layerNormEps}`);
   if (r.dModel % r.nHeads !== 0) throw new Error(`GptConfig.dModel (${r.dModel}) must be divisible by nHeads (${r.nHeads})`);
   return r;
 }

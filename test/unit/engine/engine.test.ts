@@ -175,3 +175,18 @@ test('two data-parallel worker threads train like one thread (same maths, other 
   await engine.dispose();
   await single.dispose();
 });
+
+test('configs and batches that cannot work are refused with a message', async () => {
+  await assert.rejects(createEngine({ config: { ...TINY, nLayers: 2.5 }, seed: 1, threads: 1 }), /nLayers must be a positive integer/);
+  await assert.rejects(createEngine({ config: { ...TINY, dModel: 15 }, seed: 1, threads: 1 }), /divisible by nHeads/);
+  const engine = await createEngine({ config: TINY, seed: 1, threads: 1 });
+  const b = patternBatch(TINY, 1, 8, 1);
+  await assert.rejects(engine.trainStep([{ ...b, tokens: b.tokens.map(() => 99) }], OPT), /token id 99 is outside the vocabulary/);
+  await assert.rejects(engine.trainStep([{ ...b, seqLen: 16, batchSize: 1 }], OPT), /has 8 values, expected 1 × 16/);
+  await assert.rejects(engine.trainStep([b], { ...OPT, lr: -1 }), /lr must be/);
+  await assert.rejects(engine.nextTokenLogits([[]]), /empty/);
+  // Longer than the context: generation keeps the last contextLength tokens.
+  const [long] = await engine.nextTokenLogits([[...Array(20).keys()].map((i) => i % TINY.vocabSize)]);
+  assert.equal(long.length, TINY.vocabSize);
+  await engine.dispose();
+});
