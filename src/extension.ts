@@ -4,12 +4,14 @@ import { registerAnnotator } from './host/annotator/registerAnnotator';
 import { registerDatasetFeatures } from './host/dataset/registerDatasetFeatures';
 import { registerTraining } from './host/training/registerTraining';
 import { registerTemplateEditor } from './host/templateEditor/registerTemplateEditor';
+import { registerEvaluation } from './host/evaluation/registerEvaluation';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
   registerAnnotator(context);
   registerTraining(context);
   registerTemplateEditor(context);
+  registerEvaluation(context);
   // Features register here as they land (see src/host).
 }
 

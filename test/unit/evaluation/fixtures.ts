@@ -1,0 +1,31 @@
+// A small, hand-built evaluation report and generations in the saved shape, scored by the real metrics core.
+import { aggregate, compareRuns, type EvalRecord } from '../../../src/core/metrics';
+import type { EvalReport, GenerationLine } from '../../../src/shared/protocol/evaluation';
+
+export function sampleEvaluation(dataFile: string): { report: EvalReport; generations: GenerationLine[] } {
+  const rows = [
+    { line: 1, task: 'reverse', unseen: false, expected: 'tac', base: 'cat', tuned: 'tac' },
+    { line: 2, task: 'upper', unseen: false, expected: 'DOG', base: 'dog', tuned: 'DOG' },
+    { line: 3, task: 'reverse', unseen: true, expected: 'nus', base: 'sun', tuned: 'nus x' },
+    { line: 4, task: 'upper', unseen: true, expected: 'OWL', base: 'owl', tuned: 'bat' },
+  ];
+  const tuned: EvalRecord[] = rows.map((r) => ({ task: r.task, unseen: r.unseen, prediction: r.tuned, reference: r.expected, nll: 2, tokens: 4 }));
+  const base: EvalRecord[] = rows.map((r) => ({ task: r.task, unseen: r.unseen, prediction: r.base, reference: r.expected, nll: 6, tokens: 4 }));
+  const opts = { bootstrap: { samples: 100 } };
+  const forgetting = { before: [{ nll: 40, tokens: 20 }, { nll: 42, tokens: 20 }], after: [{ nll: 44, tokens: 20 }, { nll: 46, tokens: 20 }] };
+  const report: EvalReport = {
+    ...aggregate(tuned, { ...opts, forgetting }),
+    base_results: aggregate(base, opts),
+    comparison: compareRuns(base, tuned, opts),
+    meta: { created: '2026-11-25T12:00:00.000Z', model: '/runs/demo/best', base: 'tiny', data: dataFile, unseen_data: null, general: null, generations: 'x.generations.jsonl', max_new_tokens: 16 },
+  };
+  const score = (r: EvalRecord) => {
+    const a = aggregate([r], { bootstrap: false });
+    return { exact_match: a.exact_match!, token_f1: a.token_f1!, rouge_l: a.rouge_l!, bleu: a.bleu!, loss: a.loss, ifeval_strict: null };
+  };
+  const generations = rows.map((r, i): GenerationLine => ({
+    file: dataFile, line: r.line, task: r.task, unseen: r.unseen, prompt: `Do it: ${r.expected}`, expected: r.expected, base: r.base, tuned: r.tuned,
+    scores: { tuned: score(tuned[i]), base: score(base[i]) },
+  }));
+  return { report, generations };
+}
