@@ -1,6 +1,7 @@
 // Dataset file → training examples and eval items. Validation problems refuse the file (or, with skipInvalid, drop
 // the records that have them, counted); rejected reviews are left out unless asked; every record is rendered by
 // the template and tokenized with its loss mask. Errors name the file, line and field.
+import { isUsedForTraining } from '../core/annotate/review';
 import { loadDatasetFile, type Problem } from '../core/dataset';
 import type { RecordRenderer } from '../core/template/types';
 import type { Tokenizer } from '../core/tokenizer/types';
@@ -58,7 +59,7 @@ export async function loadRecords(file: string, tokenizer: Tokenizer, renderer: 
   const out: LoadedRecords = { items: [], skippedInvalid: badLines.size, excludedRejected: 0, truncated: 0, tooLong: 0 };
   for (const r of records) {
     if (badLines.has(r.line)) continue;
-    if (!opts.includeRejected && isRejected(r.value)) {
+    if (!isUsedForTraining(r.value, { includeRejected: opts.includeRejected })) {
       out.excludedRejected++;
       continue;
     }
@@ -88,11 +89,6 @@ export async function loadRecords(file: string, tokenizer: Tokenizer, renderer: 
     throw new DataError(`${file}: no trainable records${records.length ? ` (of ${records.length})` : ''}${why}`);
   }
   return out;
-}
-
-function isRejected(record: Record<string, unknown>): boolean {
-  const review = record.review;
-  return typeof review === 'object' && review !== null && (review as { status?: unknown }).status === 'rejected';
 }
 
 /** A seeded, reproducible hold-out: the same seed and data give the same split. At least one record each side. */
