@@ -26,13 +26,27 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
+function post(m: EditorToHost): void {
+  vscode.postMessage(m);
+}
 
 const EDIT_DEBOUNCE_MS = 60;
 const app = document.getElementById('app')!;
 const saved = vscode.getState();
 const state: Partial<TemplateEditorState> = isTemplateEditorState(saved) ? { ...saved } : {};
 
-installWorker(app.dataset.worker ?? '');
+// Diagnostics a user (or a test) can read off the page: whether Monaco's worker runs, and what the CSP refused.
+installWorker(app.dataset.worker ?? '', (s) => {
+  document.body.dataset.editorWorker = s;
+  if (s !== 'running') post({ type: 'problem', message: `Monaco's editor worker did not start (${s}); the editor runs it on the page instead` });
+});
+const violations: string[] = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const what = `${e.effectiveDirective} refused ${e.blockedURI || 'inline content'}${e.sourceFile ? ` (${e.sourceFile.split('/').pop()}:${e.lineNumber})` : ''}`;
+  violations.push(what);
+  document.body.dataset.cspViolations = String(violations.length);
+  if (violations.length <= 5) post({ type: 'problem', message: `Content Security Policy: ${what}` });
+});
 registerJinja();
 applyWorkbenchTheme();
 new MutationObserver(applyWorkbenchTheme).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -96,10 +110,6 @@ let editTimer: ReturnType<typeof setTimeout> | undefined;
 let completion: CompletionData = { variables: [], recordFields: [] };
 let datasetCount = 0;
 registerCompletions(() => completion);
-
-function post(m: EditorToHost): void {
-  vscode.postMessage(m);
-}
 
 function persist(): void {
   if (state.templateUri) vscode.setState({ templateUri: state.templateUri, datasetUri: state.datasetUri, recordIndex: state.recordIndex ?? 0 });

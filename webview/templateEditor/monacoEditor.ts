@@ -27,17 +27,27 @@ export { monaco };
 
 let workerBlobUrl: Promise<string> | undefined;
 
-/** Fetches the bundled worker once and serves it from a Blob URL. */
-export function installWorker(workerUrl: string): void {
+/**
+ * Fetches the bundled worker once and serves it from a Blob URL. `onState` hears whether it started: Monaco
+ * otherwise falls back to running the worker's code on the page, slowly, with only a console warning.
+ */
+export function installWorker(workerUrl: string, onState: (state: 'running' | `failed: ${string}`) => void): void {
   (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
     getWorker: async () => {
-      workerBlobUrl ??= fetch(workerUrl)
-        .then((r) => {
-          if (!r.ok) throw new Error(`${workerUrl}: HTTP ${r.status}`);
-          return r.text();
-        })
-        .then((code) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-      return new Worker(await workerBlobUrl, { name: 'monaco-editor-worker' });
+      try {
+        workerBlobUrl ??= fetch(workerUrl)
+          .then((r) => {
+            if (!r.ok) throw new Error(`${workerUrl}: HTTP ${r.status}`);
+            return r.text();
+          })
+          .then((code) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+        const worker = new Worker(await workerBlobUrl, { name: 'monaco-editor-worker' });
+        onState('running');
+        return worker;
+      } catch (e) {
+        onState(`failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
     },
   };
 }

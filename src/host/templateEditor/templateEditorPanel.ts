@@ -218,6 +218,9 @@ export class TemplateEditorPanel implements vscode.Disposable {
       case 'chooseTemplate':
         await vscode.commands.executeCommand('instructStudio.openTemplateEditor');
         break;
+      case 'problem':
+        outputChannel().warn(`template editor webview: ${m.message}`);
+        break;
       case 'save':
         await this.document().then((d) => d.save());
         break;

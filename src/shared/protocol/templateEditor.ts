@@ -94,7 +94,9 @@ export type EditorToHost =
   | { type: 'chooseDataset' }
   | { type: 'chooseTemplate' }
   | { type: 'applyPreset'; name: string }
-  | { type: 'save' };
+  | { type: 'save' }
+  /** Something the page was refused (a CSP violation) or could not start (Monaco's worker): logged by the host. */
+  | { type: 'problem'; message: string };
 
 const templateInfo = shape({ uri: maxLen(8192), label: maxLen(1024), kind: oneOf('jinja', 'tokenizer-config', 'untitled') });
 const datasetInfo = shape({ uri: maxLen(8192), label: maxLen(1024), count: index });
@@ -141,6 +143,7 @@ const toHost: { [K in EditorToHost['type']]: Check } = {
   chooseTemplate: () => true,
   applyPreset: shape({ name: maxLen(100) }),
   save: () => true,
+  problem: shape({ message: maxLen(4000) }),
 };
 
 export const validateHostToEditor = (v: unknown) => validateMessage<HostToEditor>(toEditor, v);

@@ -66,7 +66,7 @@ test('host → editor: malformed messages are refused with the type named', () =
 test('editor → host: the webview can ask only for what the panel does', () => {
   for (const m of [
     { type: 'ready' }, { type: 'edit', source: '{{ x }}' }, { type: 'selectRecord', index: 0 }, { type: 'chooseDataset' },
-    { type: 'chooseTemplate' }, { type: 'applyPreset', name: 'chatml' }, { type: 'save' },
+    { type: 'chooseTemplate' }, { type: 'applyPreset', name: 'chatml' }, { type: 'save' }, { type: 'problem', message: 'worker-src refused blob:' },
   ]) assert.ok(validateEditorToHost(m).ok, m.type);
   for (const m of [
     { type: 'edit' }, { type: 'edit', source: 3 }, { type: 'edit', source: 'x'.repeat(1_000_001) },
