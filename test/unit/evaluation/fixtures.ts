@@ -1,4 +1,6 @@
 // A small, hand-built evaluation report and generations in the saved shape, scored by the real metrics core.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { aggregate, compareRuns, type EvalRecord } from '../../../src/core/metrics';
 import type { EvalReport, GenerationLine } from '../../../src/shared/protocol/evaluation';
 
@@ -28,4 +30,15 @@ export function sampleEvaluation(dataFile: string): { report: EvalReport; genera
     scores: { tuned: score(tuned[i]), base: score(base[i]) },
   }));
   return { report, generations };
+}
+
+/** Writes the sample evaluation as RUN/eval/<stamp>.json + generations into `runDir`; returns the report's path. */
+export function writeSampleEvaluation(runDir: string, dataFile: string, stamp = '2026-11-25T12-00-00-000Z'): string {
+  const { report, generations } = sampleEvaluation(dataFile);
+  const evalDir = join(runDir, 'eval');
+  mkdirSync(evalDir, { recursive: true });
+  writeFileSync(join(evalDir, `${stamp}.generations.jsonl`), generations.map((g) => JSON.stringify(g)).join('\n') + '\n');
+  const path = join(evalDir, `${stamp}.json`);
+  writeFileSync(path, JSON.stringify({ ...report, meta: { ...report.meta, generations: `${stamp}.generations.jsonl` } }, null, 2));
+  return path;
 }
