@@ -1,17 +1,6 @@
 // Seeded train/eval split, optionally stratified so each group (e.g. task) keeps its share in both parts.
 // Records keep their original order within each part, so diffs against the source stay readable.
-
-/** mulberry32: a small seeded generator; the same seed always gives the same split. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random';
 
 function stringSeed(s: string): number {
   let h = 0x811c9dc5 | 0;
@@ -71,3 +60,5 @@ export function splitRecords<T>(items: readonly T[], options: SplitOptions<T>): 
   if (options.stratify) result.groups = Object.fromEntries(names.map((g) => [g, { total: groups.get(g)!.length, eval: take.get(g)! }]));
   return result;
 }
+
+export { seededRandom };

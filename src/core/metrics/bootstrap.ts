@@ -1,5 +1,6 @@
 // Deterministic percentile bootstrap: the same seed gives the same interval on every machine, so a saved evaluation
 // can be reproduced and two runs' intervals compared.
+import { seededRandom } from '../random';
 
 export interface BootstrapOptions {
   /** Number of resamples. Default 1000. */
@@ -29,18 +30,6 @@ export function resolveBootstrap(options: BootstrapOptions = {}): ResolvedBootst
   if (!Number.isInteger(seed)) throw new Error(`seed: an integer, got ${seed}`);
   if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha: strictly between 0 and 1, got ${alpha}`);
   return { samples, seed, alpha };
-}
-
-/** mulberry32: tiny, fast, and good enough to draw resample indices; Math.random cannot be seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Linear-interpolation quantile of sorted values (NumPy's default), q in [0, 1]. */
@@ -92,3 +81,5 @@ export function meanAt(values: readonly number[], indices: Uint32Array): number 
   for (let i = 0; i < indices.length; i++) sum += values[indices[i]];
   return sum / indices.length;
 }
+
+export { seededRandom };

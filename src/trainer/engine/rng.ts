@@ -1,17 +1,10 @@
 // A small seeded generator for weight init: same seed → same weights on every machine and backend,
 // independent of TensorFlow.js's own RNG (which differs between backends).
 
-/** Returns a function yielding uniform floats in [0, 1), from a 32-bit seed (mulberry32). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../core/random';
+
+/** Uniform floats in [0, 1) from a 32-bit seed (the shared mulberry32). */
+export const uniform = seededRandom;
 
 /** Fills `out` with normal(0, std) samples (Box-Muller over `uniform(seed)`). */
 export function fillNormal(out: Float32Array, std: number, seed: number): void {
