@@ -13,8 +13,8 @@ export interface WebviewPage {
   /** Bundle name under dist/webview: `<name>.js`, and `<name>.css` when `css` is set. */
   bundle: string;
   css?: boolean;
-  /** Static markup of the page body (trusted: written by us, never from user data). */
-  body: string;
+  /** Static markup of the page body (trusted: written by us, never from user data); a function gets the nonce. */
+  body: string | ((nonce: string) => string);
   /** Extra CSP sources, e.g. `worker-src blob:` for Monaco. */
   extraCsp?: string[];
 }
@@ -40,7 +40,7 @@ ${page.css ? `<link rel="stylesheet" href="${asset(`${page.bundle}.css`)}" nonce
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>
-${page.body}
+${typeof page.body === 'function' ? page.body(nonce) : page.body}
 <script nonce="${nonce}" src="${asset(`${page.bundle}.js`)}"></script>
 </body>
 </html>`;
