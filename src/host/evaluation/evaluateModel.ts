@@ -77,22 +77,24 @@ async function pickEvalFile(target: EvaluationTarget): Promise<string | undefine
   return pick?.path;
 }
 
-export async function evaluateModelCommand(extensionUri: vscode.Uri, arg?: unknown): Promise<void> {
+/** `arg`: the checkpoint (runs-view item or folder Uri); `dataArg`: the eval file's Uri, skipping its picker. */
+export async function evaluateModelCommand(extensionUri: vscode.Uri, arg?: unknown, dataArg?: unknown): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Evaluating a model runs code on your machine, so it is disabled in untrusted workspaces.');
-    return;
+    return undefined;
   }
   const folder = folderOf(arg) ?? await pickModelFolder();
-  if (!folder) return;
+  if (!folder) return undefined;
   const target = evaluationTarget(folder);
-  if (!target) { void vscode.window.showErrorMessage(`${folder}: not a run, checkpoint or model folder (no run.json or config.json).`); return; }
-  const data = await pickEvalFile(target);
-  if (!data) return;
+  if (!target) { void vscode.window.showErrorMessage(`${folder}: not a run, checkpoint or model folder (no run.json or config.json).`); return undefined; }
+  const data = dataArg instanceof vscode.Uri ? dataArg.fsPath : await pickEvalFile(target);
+  if (!data) return undefined;
   const general = vscode.Uri.joinPath(extensionUri, 'media', 'samples', 'general-text.txt').fsPath;
   const args = ['eval', '--model', target.model, '--data', data, '--out', target.out, '--json', '--progress'];
   if (target.base) args.push('--base', target.base, '--general', general);
   const saved = await runEvalChild(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, args, basename(target.out));
   if (saved) await EvaluationPanel.show(extensionUri, saved);
+  return saved;
 }
 
 /** Runs the CLI child with a cancellable progress notification; resolves to the saved report's path. */

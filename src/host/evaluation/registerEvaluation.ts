@@ -10,14 +10,14 @@ export function registerEvaluation(context: vscode.ExtensionContext): void {
   const uri = context.extensionUri;
   const guarded = (name: string, f: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
     try {
-      await f(...args);
+      return await f(...args);
     } catch (e) {
       outputChannel().error(`${name}: ${errorMessage(e)}`);
       void vscode.window.showErrorMessage(`${name}: ${errorMessage(e)}`);
     }
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('instructStudio.evaluateModel', guarded('Evaluate Model', (arg) => evaluateModelCommand(uri, arg))),
+    vscode.commands.registerCommand('instructStudio.evaluateModel', guarded('Evaluate Model', (arg, data) => evaluateModelCommand(uri, arg, data))),
     vscode.commands.registerCommand('instructStudio.showEvaluation', guarded('Show Evaluation', async (arg) => {
       // A report Uri (explorer, tests) or a path; otherwise pick among the workspace's saved evaluations.
       const runDir = (arg as { run?: { dir?: unknown } } | undefined)?.run?.dir;

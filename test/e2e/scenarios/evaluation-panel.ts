@@ -36,5 +36,7 @@ export default scenario({
     assert.match(await first.locator('.col').nth(2).innerText(), /bat/);
     assert.match(await view.locator('#forgetting-line').innerText(), /General-text perplexity/);
     await wb.screenshot('evaluation-panel');
+    // The list is below the summary: the runner's own screenshot shows it scrolled into view.
+    await first.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   },
 });
