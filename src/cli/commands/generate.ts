@@ -17,12 +17,15 @@ import { requireFile } from './trainSupport';
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'generate responses with a model for a prompt or for the records of a file',
-  usage: '--model DIR (--prompt TEXT | --data FILE) [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--json]',
+  usage: '--model DIR (--prompt TEXT | --data FILE | --record JSON) [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder', valueName: 'DIR' },
     prompt: { type: 'string', description: 'an instruction (rendered with the default template)', valueName: 'TEXT' },
     input: { type: 'string', description: 'the input that goes with --prompt', valueName: 'TEXT' },
     data: { type: 'string', description: 'generate for each record of this file', valueName: 'FILE' },
+    // Any record format (alpaca, chat, prompt/completion) rendered exactly as training renders it: the pair annotator
+    // passes the record itself, since --prompt only builds an alpaca record.
+    record: { type: 'string', description: 'generate for this one record (JSON)', valueName: 'JSON' },
     limit: { type: 'number', description: 'at most N records of --data', valueName: 'N' },
     'max-new-tokens': { type: 'number', description: 'default 64', valueName: 'N' },
     temperature: { type: 'number', description: '0 = greedy (default)', valueName: 'T' },
@@ -34,7 +37,7 @@ export const generateCommand: CliCommand = {
   async run(args, io) {
     const f = args.flags;
     if (typeof f.model !== 'string') throw new UsageError('--model DIR is required');
-    if ((typeof f.prompt === 'string') === (typeof f.data === 'string')) throw new UsageError('give exactly one of --prompt TEXT or --data FILE');
+    if ([f.prompt, f.data, f.record].filter((v) => typeof v === 'string').length !== 1) throw new UsageError('give exactly one of --prompt TEXT or --data FILE (or --record JSON)');
     const maxNewTokens = positiveInt(f['max-new-tokens'], '--max-new-tokens') ?? 64;
     const limit = positiveInt(f.limit, '--limit');
     const temperature = (f.temperature as number | undefined) ?? 0;
@@ -45,6 +48,7 @@ export const generateCommand: CliCommand = {
     if (!(topP > 0 && topP <= 1)) throw new UsageError('--top-p must be in (0, 1]');
     let records: Array<Record<string, unknown>>;
     if (typeof f.prompt === 'string') records = [{ instruction: f.prompt, input: typeof f.input === 'string' ? f.input : '', output: '' }];
+    else if (typeof f.record === 'string') records = [parseRecordFlag(f.record)];
     else {
       const file = requireFile(io, f.data as string, '--data');
       records = (await loadDatasetFile(file, { nearDuplicates: false })).records.map((r) => r.value).slice(0, limit ?? Infinity);
@@ -75,7 +79,7 @@ export const generateCommand: CliCommand = {
           const output = tok.decode(outputs[j], { skipSpecial: true });
           const expected = f.data ? expectedResponse(r) : null;
           if (f.json) io.stdout(JSON.stringify({ prompt: renderer.renderPrompt(r), output, ...(expected !== null ? { expected } : {}) }) + '\n');
-          else if (f.prompt) io.stdout(output + '\n');
+          else if (!f.data) io.stdout(output + '\n');
           else io.stdout(`--- ${i + j + 1}\n${renderer.renderPrompt(r)}\n>>> ${output}\n${expected !== null ? `expected: ${expected}\n` : ''}`);
         });
       }
@@ -85,3 +89,14 @@ export const generateCommand: CliCommand = {
     }
   },
 };
+
+function parseRecordFlag(text: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--record: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError('--record: must be a JSON object (one dataset record)');
+  return v as Record<string, unknown>;
+}

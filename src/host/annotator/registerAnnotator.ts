@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../../shared/protocol/annotator';
 import { PAIR_ANNOTATOR_VIEW_TYPE, PairAnnotatorProvider } from './pairAnnotatorProvider';
+import { registerModelPairGenerator } from './modelPairGenerator';
 
 export const OPEN_ANNOTATOR_COMMAND = 'instructStudio.openAnnotator';
 /**
@@ -23,6 +24,7 @@ export function registerAnnotator(context: vscode.ExtensionContext): PairAnnotat
   const provider = new PairAnnotatorProvider(context.extensionUri);
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(PAIR_ANNOTATOR_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
+    registerModelPairGenerator(context),
     vscode.commands.registerCommand(OPEN_ANNOTATOR_COMMAND, async (arg?: unknown) => {
       const uri = targetUri(arg);
       if (!uri) {
