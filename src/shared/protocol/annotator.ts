@@ -5,6 +5,9 @@ import { isAnnotatorAction } from '../../core/annotate/actions';
 import type { AnnotatorFilter } from '../../core/annotate/filter';
 import type { Progress } from '../../core/annotate/lineIndex';
 import type { RecordView, RowView } from '../../core/annotate/recordView';
+import { arrayOf, bool, index, isObj, nullable, num, oneOf, optional, parseFields, shape, str, type Check } from './check';
+
+export { ProtocolError } from './check';
 
 export type BulkOp = 'acceptAll' | 'exportAccepted' | 'toPreference';
 
@@ -30,22 +33,9 @@ export type WebviewToHost =
   | { type: 'showInText'; line: number }
   | { type: 'generatePair'; line: number };
 
-export class ProtocolError extends Error {}
 
 /** Most rows one request may ask for: a screenful or two, never the whole file. */
 export const MAX_ROWS_PER_REQUEST = 500;
-
-type Check = (v: unknown) => boolean;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const index: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const str: Check = (v) => typeof v === 'string';
-const bool: Check = (v) => typeof v === 'boolean';
-const optional = (c: Check): Check => (v) => v === undefined || c(v);
-const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
-const arrayOf = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
-const shape = (fields: Record<string, Check>): Check => (v) => isObj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
-const nullable = (c: Check): Check => (v) => v === null || c(v);
 
 const kind = oneOf('alpaca', 'chat', 'completion', 'preference', 'ranking', 'unknown', 'invalid');
 const status = oneOf('unreviewed', 'accepted', 'rejected');
@@ -86,22 +76,12 @@ const webviewFields: Record<WebviewToHost['type'], Record<string, Check>> = {
   generatePair: { line: index },
 };
 
-function validate<T extends { type: string }>(raw: unknown, table: Record<string, Record<string, Check>>, side: string): T {
-  if (!isObj(raw)) throw new ProtocolError(`${side}: message is not an object`);
-  const type = raw.type;
-  if (typeof type !== 'string' || !Object.hasOwn(table, type)) throw new ProtocolError(`${side}: unknown message type ${JSON.stringify(type)}`);
-  for (const [name, check] of Object.entries(table[type])) {
-    if (!check(raw[name])) throw new ProtocolError(`${side}: "${type}" message has a missing or malformed field "${name}"`);
-  }
-  return raw as unknown as T;
-}
-
 /** Validates a message the host received from the annotator webview. */
 export function parseWebviewMessage(raw: unknown): WebviewToHost {
-  return validate<WebviewToHost>(raw, webviewFields, 'message from annotator webview');
+  return parseFields<WebviewToHost>(raw, webviewFields, 'message from annotator webview');
 }
 
 /** Validates a message the annotator webview received from the host. */
 export function parseHostMessage(raw: unknown): HostToWebview {
-  return validate<HostToWebview>(raw, hostFields, 'message to annotator webview');
+  return parseFields<HostToWebview>(raw, hostFields, 'message to annotator webview');
 }

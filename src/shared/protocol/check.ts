@@ -29,3 +29,22 @@ export function validateMessage<M extends { type: string }>(
   if (!c) return { ok: false, reason: `unknown message type "${v.type}"` };
   return c(v) ? { ok: true, message: v as M } : { ok: false, reason: `malformed "${v.type}" message` };
 }
+
+export const record = (c: Check): Check => (v) => isObj(v) && Object.values(v).every(c);
+
+/** Thrown by `parseFields` with a message that names the side, the message type and the field. */
+export class ProtocolError extends Error {}
+
+/**
+ * Validates a message against a table of required fields per `type`; throws a ProtocolError naming the first
+ * field that is missing or malformed, so a bad message is reported precisely and never acted on.
+ */
+export function parseFields<T extends { type: string }>(raw: unknown, table: Record<string, Record<string, Check>>, side: string): T {
+  if (!isObj(raw)) throw new ProtocolError(`${side}: message is not an object`);
+  const type = raw.type;
+  if (typeof type !== 'string' || !Object.hasOwn(table, type)) throw new ProtocolError(`${side}: unknown message type ${JSON.stringify(type)}`);
+  for (const [name, check] of Object.entries(table[type])) {
+    if (!check(raw[name])) throw new ProtocolError(`${side}: "${type}" message has a missing or malformed field "${name}"`);
+  }
+  return raw as unknown as T;
+}

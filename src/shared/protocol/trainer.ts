@@ -1,5 +1,8 @@
 // The trainer child's IPC: one union narrowed on `type`, validated on receipt on both sides, because a message
 // crosses a process boundary and a malformed one must become a clear error, never a crash of the editor.
+import { bool, oneOf, optional, parseFields, record, shape, str, type Check } from './check';
+
+export { ProtocolError } from './check';
 
 /** What the parent asks the child to train. Paths are absolute. */
 export interface TrainRequest {
@@ -75,18 +78,10 @@ export type ChildToParent =
 
 export type TrainerMessage = ParentToChild | ChildToParent;
 
-export class ProtocolError extends Error {}
 
-type Check = (v: unknown) => boolean;
+// Numbers here may be infinite (an ETA before the first step), never NaN.
 const num: Check = (v) => typeof v === 'number' && !Number.isNaN(v);
 const finiteOrNull: Check = (v) => v === null || num(v);
-const str: Check = (v) => typeof v === 'string';
-const bool: Check = (v) => typeof v === 'boolean';
-const optional = (c: Check): Check => (v) => v === undefined || c(v);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const record = (c: Check): Check => (v) => isObj(v) && Object.values(v).every(c);
-const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
-const shape = (fields: Record<string, Check>): Check => (v) => isObj(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
 
 const taskScore = shape({ n: num, exact_match: num, loss: num });
 const overrideValue: Check = (v) => num(v) || bool(v) || str(v) || record(num)(v);
@@ -118,22 +113,12 @@ const childFields: Record<ChildToParent['type'], Record<string, Check>> = {
   error: { message: str, code: oneOf('data', 'usage', 'failed') },
 };
 
-function validate<T extends { type: string }>(raw: unknown, table: Record<string, Record<string, Check>>, side: string): T {
-  if (!isObj(raw)) throw new ProtocolError(`${side}: message is not an object`);
-  const type = raw.type;
-  if (typeof type !== 'string' || !Object.hasOwn(table, type)) throw new ProtocolError(`${side}: unknown message type ${JSON.stringify(type)}`);
-  for (const [field, check] of Object.entries(table[type])) {
-    if (!check(raw[field])) throw new ProtocolError(`${side}: "${type}" message has a missing or malformed field "${field}"`);
-  }
-  return raw as unknown as T;
-}
-
 /** Validates a message the child received from the parent. */
 export function parseParentMessage(raw: unknown): ParentToChild {
-  return validate<ParentToChild>(raw, parentFields, 'message to trainer');
+  return parseFields<ParentToChild>(raw, parentFields, 'message to trainer');
 }
 
 /** Validates a message the parent received from the child. */
 export function parseChildMessage(raw: unknown): ChildToParent {
-  return validate<ChildToParent>(raw, childFields, 'message from trainer');
+  return parseFields<ChildToParent>(raw, childFields, 'message from trainer');
 }
