@@ -1,6 +1,6 @@
 // Text generation on top of the engine's next-token logits: greedy (temperature 0) or sampled with temperature,
-// top-k and top-p; a sequence stops at a stop token (EOS) or after maxNewTokens. Sequences are batched.
-import type { Engine } from './engine/types';
+// top-k and top-p; a sequence stops at a stop token (EOS) or after maxNewTokens. Sequences are batched and KV-cached.
+import type { Engine, GenerationSession } from './engine/types';
 import { Rng } from './rng';
 
 export interface SamplingOptions {
@@ -16,33 +16,64 @@ export interface SamplingOptions {
 
 export const GREEDY: Omit<SamplingOptions, 'maxNewTokens' | 'stopIds'> = { temperature: 0, topK: 0, topP: 1 };
 
-/** Generated ids per prompt, without the stop token. `contextLength` crops the oldest tokens when a sequence outgrows it. */
+/**
+ * Generated ids per prompt, without the stop token. `contextLength` crops the oldest tokens when a sequence outgrows it.
+ * All prompts go through one batched, KV-cached session when the engine has one (every real engine does); an engine
+ * with only nextTokenLogits (a test double, a remote model) gets the same loop over whole sequences.
+ */
 export async function generateIds(
-  engine: Pick<Engine, 'nextTokenLogits'>,
+  engine: Pick<Engine, 'nextTokenLogits'> & Partial<Pick<Engine, 'startGeneration'>>,
   prompts: readonly number[][],
   opts: SamplingOptions,
   contextLength: number,
   rng: Rng = new Rng(0),
   shouldStop?: () => boolean,
 ): Promise<number[][]> {
-  const seqs = prompts.map((p) => [...p]);
   const outputs: number[][] = prompts.map(() => []);
-  let active = prompts.map((_, i) => i);
-  for (let t = 0; t < opts.maxNewTokens && active.length && !shouldStop?.(); t++) {
-    // Let cancel messages and signals in between tokens.
-    await new Promise<void>((r) => setImmediate(r));
-    const logits = await engine.nextTokenLogits(active.map((i) => seqs[i].slice(-contextLength)));
-    const still: number[] = [];
-    active.forEach((i, j) => {
-      const id = pickToken(logits[j], opts, rng);
-      if (opts.stopIds.includes(id)) return;
-      seqs[i].push(id);
-      outputs[i].push(id);
-      still.push(i);
-    });
-    active = still;
+  let session: GenerationSession | null = null;
+  try {
+    let active = prompts.map((_, i) => i);
+    let chosen: number[] = [];
+    for (let t = 0; t < opts.maxNewTokens && active.length && !shouldStop?.(); t++) {
+      // Let cancel messages and signals in between tokens.
+      await new Promise<void>((r) => setImmediate(r));
+      let logits: Float32Array[];
+      if (session) logits = await session.step(active, chosen);
+      else {
+        session = await (engine.startGeneration
+          ? engine.startGeneration(prompts.map((p) => [...p]), { window: contextLength })
+          : uncachedSession(engine, prompts, contextLength));
+        logits = session.logits;
+      }
+      const still: number[] = [];
+      chosen = [];
+      active.forEach((i, j) => {
+        const id = pickToken(logits[j], opts, rng);
+        if (opts.stopIds.includes(id)) return;
+        outputs[i].push(id);
+        still.push(i);
+        chosen.push(id);
+      });
+      active = still;
+    }
+  } finally {
+    session?.dispose();
   }
   return outputs;
+}
+
+/** The session API over nextTokenLogits: every step a full forward of each listed sequence's last `window` tokens. */
+async function uncachedSession(engine: Pick<Engine, 'nextTokenLogits'>, prompts: readonly number[][], window: number): Promise<GenerationSession> {
+  const seqs = prompts.map((p) => [...p]);
+  return {
+    size: seqs.length,
+    logits: await engine.nextTokenLogits(seqs.map((s) => s.slice(-window))),
+    step: (rows, tokens) => {
+      rows.forEach((r, i) => seqs[r].push(tokens[i]));
+      return engine.nextTokenLogits(rows.map((r) => seqs[r].slice(-window)));
+    },
+    dispose: () => {},
+  };
 }
 
 export function pickToken(logits: Float32Array, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: Rng): number {

@@ -2,13 +2,15 @@
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
 import { availableParallelism } from 'node:os';
-import type { Batch, Engine, EngineState, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
+import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
 import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
 import { LocalCompute } from './local';
 import { PoolCompute } from './pool';
-import { loadBackend, type BackendName } from '../backend/index';
+import { GptReplica } from './model';
+import { CachedGeneration } from './generation';
+import { loadBackend, type BackendName, type Tf } from '../backend/index';
 
 export interface CreateEngineOptions {
   config: GptConfig;
@@ -37,7 +39,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
     ? await PoolCompute.start(loaded.info, config, params, threads)
     : new LocalCompute(loaded, config, layout, params);
-  return new GptEngine(options.config, config, layout, params, compute);
+  return new GptEngine(options.config, config, layout, params, compute, loaded.tf);
 }
 
 /** Parameter count of a config without building an engine. */
@@ -58,6 +60,10 @@ class GptEngine implements Engine {
   private readonly grad: Float32Array;
   private busy = false;
   private disposed = false;
+  /** Generation runs in this thread on its own replica (the pool's workers only split rows for gradients). */
+  private generator: GptReplica | null = null;
+  /** Bumped whenever the weights change, so an open generation session's cache is known to be stale. */
+  private weightsVersion = 0;
 
   constructor(
     readonly config: GptConfig,
@@ -65,6 +71,7 @@ class GptEngine implements Engine {
     private readonly layout: ParamLayout,
     private readonly params: Float32Array,
     private readonly compute: Compute,
+    private readonly tf: Tf,
   ) {
     this.backend = compute.backend;
     this.parameterCount = layout.total;
@@ -88,7 +95,7 @@ class GptEngine implements Engine {
       const { norm, scale } = clipFactor(grad, opt.clipNorm);
       if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (lower the learning rate?)`);
       this.optimizer.update(this.params, grad, opt, scale);
-      this.compute.weightsChanged();
+      this.weightsChanged();
       return { loss: lossSum / weightSum, gradNorm: norm, trainedTokens: weightSum, tokens };
     });
   }
@@ -110,6 +117,21 @@ class GptEngine implements Engine {
       });
       return this.compute.lastLogits(clipped);
     });
+  }
+
+  async startGeneration(prompts: number[][], options: GenerationOptions = {}): Promise<GenerationSession> {
+    if (this.disposed) throw new Error('the engine was disposed');
+    const T = this.resolved.contextLength;
+    const window = options.window ?? T;
+    if (!(Number.isInteger(window) && window > 0)) throw new Error(`generation window must be a positive integer, got ${window}`);
+    const version = this.weightsVersion;
+    // Each step is an engine call: exclusive, and refused once a trainStep/setState changed the weights.
+    const guard = <R>(f: () => R) => this.exclusive(async () => {
+      if (this.weightsVersion !== version) throw new Error('the weights changed since this generation session started: start a new one');
+      return f();
+    });
+    this.generator ??= new GptReplica(this.tf, this.resolved, this.layout, this.params);
+    return CachedGeneration.start(this.tf, this.generator, prompts, Math.min(window, T), guard);
   }
 
   async getState(): Promise<EngineState> {
@@ -137,14 +159,21 @@ class GptEngine implements Engine {
       }
       this.params.set(params);
       this.optimizer = optimizer;
-      this.compute.weightsChanged();
+      this.weightsChanged();
     });
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.generator?.dispose();
     await this.compute.dispose();
+  }
+
+  private weightsChanged(): void {
+    this.weightsVersion++;
+    this.compute.weightsChanged();
+    this.generator?.weightsChanged();
   }
 
   /** The engine is single-flight: overlapping calls would read weights mid-update. */

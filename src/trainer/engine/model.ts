@@ -16,7 +16,7 @@ interface LayerWeights {
   fc2W: Tensor2D; fc2WT: Tensor2D; fc2B: Tensor1D;
 }
 
-interface DeviceWeights {
+export interface DeviceWeights {
   layers: LayerWeights[];
   lnfg: Tensor1D; lnfb: Tensor1D;
   /** Output projection as [D, V] for h @ W, and its transpose [V, D] for the backward. */
@@ -258,7 +258,8 @@ export class GptReplica {
     return this.tf.tensor4d(m, [rows, 1, T, T]);
   }
 
-  private weights(): DeviceWeights {
+  /** The weights as tensors, uploaded from the master copy on first use after a change (also read by generation.ts). */
+  weights(): DeviceWeights {
     if (this.device) return this.device;
     const { tf } = this;
     const all: Tensor[] = [];

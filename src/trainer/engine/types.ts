@@ -79,9 +79,34 @@ export interface Engine {
   trainStep(microBatches: Batch[], opt: OptimizerSettings): Promise<StepResult>;
   /** Summed loss and trained-token count, no update. */
   evalLoss(batch: Batch): Promise<{ lossSum: number; tokens: number }>;
-  /** Next-token logits at the last position of each sequence (for generation). */
+  /** Next-token logits at the last position of each sequence (a full forward per sequence; see startGeneration). */
   nextTokenLogits(sequences: number[][]): Promise<Float32Array[]>;
+  /**
+   * Batched, KV-cached generation over these prompts: the session's `logits` are those after each prompt, and
+   * each `step` costs one position per row. Same logits as nextTokenLogits on the whole sequences (to float
+   * rounding). Its steps are engine calls like any other: they must not overlap, and fail once the weights changed.
+   */
+  startGeneration(prompts: number[][], options?: GenerationOptions): Promise<GenerationSession>;
   getState(): Promise<EngineState>;
   setState(state: EngineState): Promise<void>;
   dispose(): Promise<void>;
+}
+
+export interface GenerationOptions {
+  /** The most recent tokens the model sees (default and at most contextLength); older ones slide out. */
+  window?: number;
+}
+
+export interface GenerationSession {
+  /** Rows: one per prompt, in order. */
+  readonly size: number;
+  /** Next-token logits after each prompt (from the batched prefill). */
+  readonly logits: Float32Array[];
+  /**
+   * Appends `tokens[i]` to row `rows[i]` and returns those rows' next-token logits, in the same order. Rows not
+   * listed stay where they are (a finished sequence is simply not listed again).
+   */
+  step(rows: readonly number[], tokens: readonly number[]): Promise<Float32Array[]>;
+  /** Releases the cache; later steps are refused. */
+  dispose(): void;
 }
