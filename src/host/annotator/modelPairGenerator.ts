@@ -55,7 +55,6 @@ export function createModelPairGenerator(context: vscode.ExtensionContext): Pair
       chosen ??= await pickModel(context);
       if (!chosen) throw new Error('No checkpoint chosen: nothing was generated.');
       const model = chosen;
-      await context.workspaceState.update(MEMORY_KEY, model);
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
@@ -66,6 +65,8 @@ export function createModelPairGenerator(context: vscode.ExtensionContext): Pair
           seed: Math.floor(Math.random() * 2 ** 31),
           signal: abort.signal,
         });
+        // Remembered only once it has worked, so a broken folder is not offered as "last used".
+        await context.workspaceState.update(MEMORY_KEY, model);
         return pair;
       } catch (e) {
         if (e instanceof PairSamplingCancelled) throw new Error('Sampling was cancelled: nothing was appended.');
