@@ -24,7 +24,7 @@ export default scenario({
     assert.match(text, /Change vs base/);
     // A value with its interval, and a change against the base model.
     assert.match(text, /\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
-    assert.match(text, /[+-]\d+\.\d \[/);
+    assert.match(text, /[+-]\d+\.\d\s+\[/);
 
     const items = view.locator('#generations .gen');
     await items.first().waitFor({ state: 'visible', timeout: 15_000 });
