@@ -74,7 +74,7 @@ export async function generatePairFor(document: vscode.TextDocument, line: numbe
   if (prompt === undefined) throw new Error(`${name}:${line + 1}: the record has no prompt to generate responses for`);
   const pair = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Sampling two responses…', cancellable: true },
-    (_p, token) => generator.generate(prompt, token),
+    (_p, token) => generator.generate(prompt, token, isPlainObject(record) ? record : undefined),
   );
   const pick = await vscode.window.showQuickPick(CHOICES.map((c) => ({ ...c, detail: c.choice === 'a' ? pair.a : c.choice === 'b' ? pair.b : undefined })), {
     title: 'Which response is better?', placeHolder: 'A and B are shown under their choices', ignoreFocusOut: true,

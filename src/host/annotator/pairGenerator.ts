@@ -12,7 +12,8 @@ export interface GeneratedPair {
 
 export interface PairGenerator {
   /** Two responses to `prompt` (text, or chat messages for chat records). */
-  generate(prompt: string | unknown[], token: vscode.CancellationToken): Promise<GeneratedPair>;
+  /** `record` is the whole record, so the prompt can be rendered exactly as training renders it. */
+  generate(prompt: string | unknown[], token: vscode.CancellationToken, record?: Record<string, unknown>): Promise<GeneratedPair>;
 }
 
 let current: PairGenerator | undefined;
