@@ -65,7 +65,8 @@ export const evalCommand: CliCommand = {
       if (f.json) io.stdout(JSON.stringify(saved ? { ...report, saved } : report) + '\n');
       else {
         io.stdout(evalTable(report));
-        io.stdout(saved ? `saved ${saved}\n` : 'not saved (not a run folder; --out DIR saves into DIR/eval/)\n');
+        if (saved) io.stdout(`saved ${saved}\n`);
+        else if (!f['no-save']) io.stdout('not saved (not a run folder; --out DIR saves into DIR/eval/)\n');
       }
       return 0;
     } catch (e) {
