@@ -21,6 +21,8 @@ export interface RunSummary {
   bestEvalLoss?: number;
   lastExactMatch?: number;
   hasCheckpoint: boolean;
+  /** The newest saved evaluation (RUN/eval/<UTC timestamp>.json), for the runs view's summary. */
+  evaluation?: { file: string; n?: number; exactMatch?: number | null; tokenF1?: number | null; exactMatchDelta?: number | null };
   /** Why it ended, as the trainer wrote it. */
   reason?: string;
   error?: string;
@@ -64,7 +66,30 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     if (Number.isFinite(d) && d >= 0) summary.durationSeconds = d;
   }
   summary.hasCheckpoint = await exists(join(dir, 'checkpoint', 'training_state.json'));
+  summary.evaluation = await newestEvaluation(dir);
   return summary;
+}
+
+/** Evaluation files are named by UTC timestamp, so the last by name is the newest; unreadable ones are skipped. */
+async function newestEvaluation(dir: string): Promise<RunSummary['evaluation']> {
+  const names = await fs.readdir(join(dir, 'eval')).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.json')).sort().reverse()) {
+    try {
+      const r = JSON.parse(await fs.readFile(join(dir, 'eval', name), 'utf8')) as Record<string, unknown>;
+      const num = (v: unknown) => (typeof v === 'number' ? v : v === null ? null : undefined);
+      const comparison = r.comparison as { exact_match?: { delta?: unknown } } | undefined;
+      return {
+        file: join(dir, 'eval', name),
+        n: typeof r.n === 'number' ? r.n : undefined,
+        exactMatch: num(r.exact_match),
+        tokenF1: num(r.token_f1),
+        exactMatchDelta: num(comparison?.exact_match?.delta),
+      };
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 async function exists(p: string): Promise<boolean> {

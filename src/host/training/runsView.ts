@@ -22,6 +22,11 @@ export class RunItem extends vscode.TreeItem {
     if (run.bestEvalLoss !== undefined) bits.push(`eval ${run.bestEvalLoss.toFixed(3)}`);
     if (run.lastExactMatch !== undefined) bits.push(`EM ${(run.lastExactMatch * 100).toFixed(0)}%`);
     if (run.durationSeconds !== undefined) bits.push(formatDuration(run.durationSeconds));
+    const ev = run.evaluation;
+    if (typeof ev?.exactMatch === 'number') {
+      const delta = typeof ev.exactMatchDelta === 'number' ? ` (${ev.exactMatchDelta >= 0 ? '+' : ''}${(ev.exactMatchDelta * 100).toFixed(0)} vs base)` : '';
+      bits.push(`evaluated EM ${(ev.exactMatch * 100).toFixed(0)}%${delta}`);
+    }
     this.description = bits.join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
@@ -34,6 +39,13 @@ export class RunItem extends vscode.TreeItem {
     row('best eval loss', run.bestEvalLoss?.toFixed(4));
     row('duration', formatDuration(run.durationSeconds));
     row('started', run.startedAt);
+    if (run.evaluation) {
+      const pct = (v: number | null | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : undefined);
+      row('last evaluation', run.evaluation.file);
+      row('evaluated records', run.evaluation.n);
+      row('exact match', pct(run.evaluation.exactMatch));
+      row('token F1', pct(run.evaluation.tokenF1));
+    }
     if (run.error) md.appendMarkdown(`\n$(warning) ${run.error}\n`);
     this.tooltip = md;
     this.resourceUri = vscode.Uri.file(run.dir);

@@ -97,3 +97,16 @@ test('a run summary comes from run.json and metrics.jsonl; a broken run.json is 
   assert.equal(broken.status, 'unknown');
   assert.match(broken.error ?? '', /^run\.json: /);
 });
+
+test('the run summary carries the newest saved evaluation, skipping unreadable files', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'run-eval-'));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ status: 'finished' }));
+  mkdirSync(join(dir, 'eval'));
+  writeFileSync(join(dir, 'eval', '2026-11-25T10-00-00Z.json'), JSON.stringify({ n: 10, exact_match: 0.2, token_f1: 0.5 }));
+  writeFileSync(join(dir, 'eval', '2026-11-25T11-00-00Z.json'), JSON.stringify({ n: 12, exact_match: 0.75, token_f1: 0.8, comparison: { exact_match: { delta: 0.5 } } }));
+  writeFileSync(join(dir, 'eval', '2026-11-25T11-00-00Z.generations.jsonl'), '{}\n');
+  writeFileSync(join(dir, 'eval', '2026-11-25T12-00-00Z.json'), '{"n": 1');
+  const s = await readRunSummary(dir);
+  assert.deepEqual(s.evaluation, { file: join(dir, 'eval', '2026-11-25T11-00-00Z.json'), n: 12, exactMatch: 0.75, tokenF1: 0.8, exactMatchDelta: 0.5 });
+});
