@@ -69,7 +69,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingServ
         const resume = await fs.access(join(c.out, 'checkpoint')).then(() => true, () => false);
         run({
           data: c.data, eval: c.eval, evalFraction: c.evalFraction, out: c.out, model: c.model, resume,
-          skipInvalid: c.skipInvalid, includeRejected: c.includeRejected, overrides: { ...PRESETS[c.preset], ...c.training },
+          skipInvalid: c.skipInvalid, includeRejected: c.includeRejected, overrides: { ...PRESETS[c.preset], ...(c.evalFraction === undefined ? {} : { evalFraction: c.evalFraction }), ...c.training },
         });
       } catch (e) {
         if (e instanceof RunConfigError) void vscode.window.showErrorMessage(e.message);

@@ -111,6 +111,9 @@ export function requestFromChoices(dataset: string, out: string, c: TrainingChoi
     if (typeof c.custom.steps === 'number' && c.custom.epochs === undefined) overrides.epochs = 0;
   }
   if (c.evalMode === 'none') { overrides.evalFraction = 0; overrides.exactMatchSamples = 0; }
+  // The fraction also goes into the run's config: a resume reads the saved config, not this request, and without it
+  // resumed with the trainer default (5%), a different split that put eval records into training.
+  if (c.evalMode === 'fraction') overrides.evalFraction = c.evalFraction;
   return {
     data: dataset,
     eval: c.evalMode === 'file' ? c.evalFile : undefined,
