@@ -58,6 +58,9 @@ export class TrainingController implements vscode.Disposable {
     this.status.text = '$(sync~spin) Instruct Studio: starting…';
     this.status.tooltip = `Training ${request.out}`;
     this.status.show();
+    // The run was added before the trainer wrote run.json (status unknown); once it reports progress, run.json says
+    // running, so read it again rather than rely on the file watcher alone (the chart and the view showed "unknown").
+    void started.then(() => this.registry.add(request.out));
 
     // The first seconds (backend start-up, data preparation) get a cancellable notification; then the status bar.
     void vscode.window.withProgress(
