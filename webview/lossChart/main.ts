@@ -115,7 +115,9 @@ function draw(): void {
           stroke: colors[(ri * p.lines.length + p.lines.indexOf(line)) % colors.length],
           width: 1.5,
           dash: line.dash,
-          points: { show: line.split === 'eval' },
+          // Eval points always; train points only when sparse (uPlot's density default), so a run's first train
+          // row is visible before there are two points to draw a line between.
+          points: line.split === 'eval' ? { show: true } : {},
           spanGaps: true,
         });
       }
