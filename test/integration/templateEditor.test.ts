@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { getPreset } from '../../src/core/template/index';
+import { newFromPreset } from '../../src/host/templateEditor/openTemplateEditor';
 import type { TemplateEditorPanel } from '../../src/host/templateEditor/templateEditorPanel';
 import { extension, requireFeature } from './support/extension';
 import { waitFor } from './support/waitFor';
@@ -96,5 +98,22 @@ describe('prompt template editor', () => {
     assert.ok(message && message.type === 'preview' && !message.body.ok);
     assert.equal(message.body.stage, 'template');
     if (message.body.stage === 'template') assert.equal(message.body.line, 2);
+  });
+
+  it('a preset starts a new untitled .jinja; picking another preset replaces its template as an edit of the document', async () => {
+    const uri = await newFromPreset('chatml');
+    assert.equal(uri.scheme, 'untitled');
+    assert.match(uri.path, /\/chatml(-\d+)?\.jinja$/);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.getText(), getPreset('chatml').templates.chat);
+    const panel = await open(uri);
+    await panel.handle({ type: 'applyPreset', name: 'alpaca' });
+    assert.equal(doc.getText(), getPreset('alpaca').templates.instruction);
+    await assert.rejects(panel.handle({ type: 'applyPreset', name: 'no-such-preset' }), /unknown preset "no-such-preset"/);
+    assert.equal(doc.getText(), getPreset('alpaca').templates.instruction, 'an unknown preset changes nothing');
+    // leave no dirty untitled document behind
+    const clear = new vscode.WorkspaceEdit();
+    clear.delete(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)));
+    await vscode.workspace.applyEdit(clear);
   });
 });
