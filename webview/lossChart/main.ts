@@ -27,6 +27,8 @@ const saved = vscode.getState();
 const view: ChartViewState = isChartViewState(saved) ? saved : { selected: [], smoothing: 0.6, logScale: false, xAxis: 'step' };
 let runs: ChartRun[] = [];
 const rowsByRun = new Map<string, MetricsRow[]>();
+/** Runs with DPO fields, noted as rows arrive: rescanning 100k rows on every redraw cost more than drawing. */
+const dpoRuns = new Set<string>();
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const runList = $('runs');
@@ -99,8 +101,9 @@ function draw(): void {
   const colors = palette();
   const fg = css('--vscode-foreground', '#ccc');
   const grid = css('--vscode-charts-lines', 'rgba(128,128,128,0.25)');
-  const isDpo = shown.some((r) => r.stage === 'dpo') || shown.some((r) => (rowsByRun.get(r.id) ?? []).some((row) => DPO_FIELDS.some((f) => f in row)));
+  const isDpo = shown.some((r) => r.stage === 'dpo' || dpoRuns.has(r.id));
   for (const p of panels) {
+    if (p.el.id === 'chart-dpo' && !isDpo) { p.el.hidden = true; p.plot?.destroy(); p.plot = undefined; continue; }
     const seriesData: Series[] = [];
     const seriesOpts: uPlot.Series[] = [{ label: view.xAxis }];
     shown.forEach((run, ri) => {
@@ -158,13 +161,18 @@ function updateStatus(shown: ChartRun[]): void {
   const primary = shown[0];
   if (!primary) { status.textContent = 'No runs yet: start one with "Instruct Studio: Start Training".'; return; }
   const rows = rowsByRun.get(primary.id) ?? [];
-  const lastTrain = [...rows].reverse().find((r) => r.split !== 'eval');
-  const lastEval = [...rows].reverse().find((r) => r.split === 'eval');
+  const lastTrain = findLast(rows, (r) => r.split !== 'eval');
+  const lastEval = findLast(rows, (r) => r.split === 'eval');
   const parts = [`${primary.label} — ${primary.status}`];
   if (lastTrain) parts.push(`step ${lastTrain.step}`, `loss ${fmt(lastTrain.loss)}`);
   if (lastEval) parts.push(`eval loss ${fmt(lastEval.loss)}`);
   if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${(lastEval.exact_match * 100).toFixed(1)}%`);
   status.textContent = parts.join(' · ');
+}
+/** From the end, without copying the rows (a copy of 100k rows per redraw showed in the benchmark). */
+function findLast(rows: readonly MetricsRow[], f: (r: MetricsRow) => boolean): MetricsRow | undefined {
+  for (let i = rows.length - 1; i >= 0; i--) if (f(rows[i])) return rows[i];
+  return undefined;
 }
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : '–');
 
@@ -254,13 +262,17 @@ window.addEventListener('message', (e: MessageEvent) => {
     case 'runs':
       runs = m.runs;
       if (view.selected.length === 0 && m.selected.length) view.selected = m.selected;
-      for (const id of [...rowsByRun.keys()]) if (!runs.some((x) => x.id === id)) rowsByRun.delete(id);
+      for (const id of [...rowsByRun.keys()]) if (!runs.some((x) => x.id === id)) { rowsByRun.delete(id); dpoRuns.delete(id); }
       persist();
       renderRunList();
       break;
     case 'rows': {
       const list = m.reset ? [] : rowsByRun.get(m.runId) ?? [];
-      for (const row of m.rows) list.push(row);
+      if (m.reset) dpoRuns.delete(m.runId);
+      for (const row of m.rows) {
+        list.push(row);
+        if (DPO_FIELDS.some((f) => f in row)) dpoRuns.add(m.runId);
+      }
       rowsByRun.set(m.runId, list);
       break;
     }
