@@ -1,6 +1,7 @@
 // A checkpoint is a folder: config.json (the model), model.safetensors, tokenizer.json, training_state.json (step,
 // RNG, data order, schedule, early-stopping state) and optimizer.safetensors (Adam moments). A new checkpoint is
 // written complete into a temp folder and swapped in by renames, so the previous one survives any crash; on load
+// template.json (the chat template the run rendered with; absent in older checkpoints → the default) goes along;
 // every file is checked (structure, sizes and a SHA-256 recorded at save) and a problem names the file.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { EngineState, GptConfig, NamedArrays } from './engine/types';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import type { TrainConfig } from './config';
 import type { SamplerState } from './sampler';
+import type { SavedTemplate } from './template';
 
 export class CheckpointError extends Error {}
 
@@ -38,6 +40,8 @@ export interface Checkpoint {
   params: NamedArrays;
   optimizer: EngineState['optimizer'];
   state: TrainingState | null;
+  /** The template training rendered with; null when the run used the default (and in checkpoints from before). */
+  template?: SavedTemplate | null;
 }
 
 const MODEL_TYPE = 'instruct-studio-gpt';
@@ -82,6 +86,7 @@ export function saveCheckpoint(dir: string, ck: Omit<Checkpoint, 'state'> & { st
   }
   writeJsonAtomic(join(tmp, 'config.json'), modelConfigJson(ck.model));
   writeJsonAtomic(join(tmp, 'tokenizer.json'), tokenizerJson(ck.tokenizer));
+  if (ck.template) writeJsonAtomic(join(tmp, 'template.json'), ck.template);
   // training_state.json goes last: it records the hashes of the files above.
   writeJsonAtomic(join(tmp, 'training_state.json'), ck.state ? { ...ck.state, optimizer, files } : { step: 0, weightsOnly: true, files });
   const old = `${dir}.old`;
@@ -158,7 +163,16 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
       optimizer = { step: state.optimizer.step, m, v };
     }
   }
-  return { model, tokenizer, params, optimizer, state };
+  const template = existsSync(path('template.json')) ? parseSavedTemplate(readJson('template.json'), path('template.json')) : null;
+  return { model, tokenizer, params, optimizer, state, template };
+}
+
+function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
+  if (typeof t.ref !== 'string') throw new CheckpointError(`${file}: field "ref" must be a string`);
+  const spec = t.spec as Record<string, unknown> | null;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new CheckpointError(`${file}: field "spec" must be an object`);
+  if (spec.preset === undefined && spec.template === undefined) throw new CheckpointError(`${file}: field "spec" needs "preset" or "template"`);
+  return { ref: t.ref, spec: spec as SavedTemplate['spec'] };
 }
 
 function parseModelConfig(c: Record<string, unknown>, file: string): GptConfig {

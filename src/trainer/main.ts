@@ -1,6 +1,6 @@
 // The trainer child process (dist/trainer.js), forked by the extension host and the CLI: waits for `start`, trains,
 // reports over IPC. A `cancel` message, SIGTERM, SIGINT or the parent going away → checkpoint and exit as `stopped`.
-import { defaultRenderer } from '../core/template';
+import { defaultRenderer, TemplateError, TemplateRefError } from '../core/template';
 import { parseParentMessage, type ChildToParent, type TrainRequest } from '../shared/protocol/trainer';
 import { createEngine } from './engine';
 import { train, RunFolderError } from './train';
@@ -28,13 +28,14 @@ async function run(request: TrainRequest): Promise<void> {
       emit: send,
       stopRequested: () => cancelled,
       createEngine: (o) => createEngine(o),
+      // used when the request names no template (and the checkpoint or base model saved none)
       renderer: defaultRenderer(),
     });
     finish(0, { type: 'done', status: outcome.status, step: outcome.step, outDir: request.out, bestEvalLoss: outcome.bestEvalLoss, reason: outcome.reason });
   } catch (e) {
     const err = e as Error;
     if (process.env.INSTRUCT_STUDIO_DEBUG) process.stderr.write(String(err?.stack ?? e) + '\n');
-    const code = e instanceof DataError ? 'data' : e instanceof RunFolderError || e instanceof ConfigError || e instanceof ModelDirError || e instanceof CheckpointError ? 'usage' : 'failed';
+    const code = e instanceof DataError ? 'data' : e instanceof RunFolderError || e instanceof TemplateRefError || e instanceof TemplateError || e instanceof ConfigError || e instanceof ModelDirError || e instanceof CheckpointError ? 'usage' : 'failed';
     finish(1, { type: 'error', message: err?.message ?? String(e), code });
   }
 }

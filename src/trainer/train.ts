@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
 import type { RecordRenderer } from '../core/template/types';
+import { createRenderer } from '../core/template';
+import { resolveSavedTemplate, type SavedTemplate } from './template';
 import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared/protocol/trainer';
 import type { Batch, Engine, GptConfig, NamedArrays, OptimizerSettings } from './engine/types';
 import { gptConfigOf, resolveConfig, type TrainConfig } from './config';
@@ -77,13 +79,26 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
   const seqLen = cfg.contextLength;
 
+  // ---- template: the one the run was started with when resuming, else the requested one, else the base model's ----
+  let template: SavedTemplate | null;
+  if (resumed) {
+    template = resumed.template ?? null;
+    if (req.template !== undefined && req.template !== template?.ref) {
+      throw new RunFolderError(`${ckDir}: the run renders with template ${JSON.stringify(template?.ref ?? 'default')}; a resumed run keeps it (asked for ${JSON.stringify(req.template)})`);
+    }
+  } else {
+    template = req.template !== undefined ? resolveSavedTemplate(req.template, tokenizer) : base?.template ?? null;
+  }
+  const renderer = template ? createRenderer(template.spec) : hooks.renderer;
+  if (template) log(`template: ${template.ref}`);
+
   // ---- data ------------------------------------------------------------------------------------------------------
   const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
-  const trainSet = await loadRecords(req.data, tokenizer, hooks.renderer, loadOpts);
+  const trainSet = await loadRecords(req.data, tokenizer, renderer, loadOpts);
   let trainItems: Item[] = trainSet.items;
   let evalItems: Item[] = [];
   if (req.eval) {
-    evalItems = (await loadRecords(req.eval, tokenizer, hooks.renderer, { ...loadOpts, includeRejected: true })).items;
+    evalItems = (await loadRecords(req.eval, tokenizer, renderer, { ...loadOpts, includeRejected: true })).items;
   } else {
     const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
     trainItems = split.train;
@@ -124,7 +139,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   }
   const startedAt = previousRun?.started_at ?? new Date().toISOString();
   const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
-    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg }, backend: engine.backend,
+    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
     parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
     best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
   });
@@ -135,14 +150,14 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
     };
     const { params, optimizer } = await engine.getState();
-    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state });
+    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template });
   };
 
   const evalSettings = { seqLen, batchSize: cfg.batchSize, packing: cfg.packing, exactMatchSamples: cfg.exactMatchSamples, maxNewTokens: cfg.maxNewTokens };
   /** Evaluates, logs the row, keeps the best weights; returns true when early stopping says stop. */
   const runEval = async (): Promise<boolean> => {
     if (!evalItems.length) return false;
-    const r: EvalResult = await evaluate({ engine, tokenizer, renderer: hooks.renderer, shouldStop: hooks.stopRequested }, evalItems, evalSettings);
+    const r: EvalResult = await evaluate({ engine, tokenizer, renderer, shouldStop: hooks.stopRequested }, evalItems, evalSettings);
     if (hooks.stopRequested()) return false;
     const row: EvalRow = { split: 'eval', step, epoch: sampler.consumed / examples.length, elapsed_s: round(elapsed(), 3), loss: r.loss, exact_match: r.exact_match, per_task: multiTask ? r.per_task : undefined, seen: r.seen, unseen: r.unseen };
     appendMetrics(req.out, row);
@@ -152,7 +167,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       bestStep = step;
       evalsWithoutImprovement = 0;
       const { params } = await engine.getState();
-      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null });
+      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template });
     } else {
       evalsWithoutImprovement++;
     }

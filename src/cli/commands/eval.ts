@@ -3,7 +3,7 @@
 // probe; saved beside the run as eval/<timestamp>.json and .generations.jsonl.
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { defaultRenderer } from '../../core/template';
+import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
 import { DataError } from '../../trainer/prepare';
 import { CheckpointError } from '../../trainer/checkpoint';
 import { ModelDirError } from '../../trainer/modelDir';
@@ -12,17 +12,18 @@ import { EvaluationCancelled } from '../../trainer/evaluation/scoreModel';
 import { GeneralTextError } from '../../trainer/evaluation/generalText';
 import { runFolderOf, saveEvaluation } from '../../trainer/evaluation/saveReport';
 import { evalTable } from '../../trainer/evaluation/table';
-import { requireFile } from './trainSupport';
+import { requireFile, templateOverride } from './trainSupport';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'evaluate a model on a dataset: exact match, token F1, ROUGE-L, BLEU, loss, perplexity, IFEval checks, per task; vs a base model; forgetting',
-  usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny] [--out DIR] [--limit N] [--json]',
+  usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny] [--template T] [--out DIR] [--limit N] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder (its best/ weights)', valueName: 'DIR' },
     data: { type: 'string', description: 'records with reference responses (JSONL)', valueName: 'FILE' },
+    template: { type: 'string', description: 'render with this template instead of the one the model was trained with', valueName: 'T' },
     unseen: { type: 'string', description: 'a second eval file from tasks or instructions never seen in training', valueName: 'FILE' },
     general: { type: 'string', description: 'general text: perplexity before (base) and after (tuned) = forgetting', valueName: 'FILE' },
     base: { type: 'string', description: 'the model before tuning, scored on the same records: tiny or a model folder', valueName: 'DIR|tiny' },
@@ -46,6 +47,8 @@ export const evalCommand: CliCommand = {
     const base = typeof f.base === 'string' ? (f.base === 'tiny' ? 'tiny' : resolve(io.cwd, f.base)) : undefined;
     if (base && base !== 'tiny' && !existsSync(base)) throw new UsageError(`--base ${f.base}: no such folder (use "tiny" for the built-in model)`);
     const model = resolve(io.cwd, f.model);
+    // undefined: the checkpoint's saved template. Checkpoints hold the byte-level tokenizer only, hence its tokens.
+    const renderer = templateOverride(io, f.template, new ByteTokenizer());
     let cancelled = false;
     const onSignal = () => { cancelled = true; };
     process.once('SIGTERM', onSignal);
@@ -54,7 +57,7 @@ export const evalCommand: CliCommand = {
       const { report, generations } = await runEvaluation(
         { model, data, unseen, general, base, maxNewTokens, limit, skipInvalid: f['skip-invalid'] === true },
         {
-          renderer: defaultRenderer(),
+          renderer,
           shouldStop: () => cancelled,
           onProgress: f.progress ? (phase, done, total) => io.stderr(`progress ${done}/${total} ${phase}\n`) : undefined,
           log: f.json ? undefined : (m) => io.stderr(`${m}\n`),

@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { defaultRenderer } from '../../core/template';
 import { generateIds } from '../../trainer/generate';
 import { loadModel } from '../../trainer/loadModel';
 import { expectedResponse } from '../../trainer/prepare';
@@ -12,20 +11,22 @@ import { CheckpointError } from '../../trainer/checkpoint';
 import { ModelDirError } from '../../trainer/modelDir';
 import { loadDatasetFile } from '../../core/dataset';
 import { positiveInt } from './eval';
-import { requireFile } from './trainSupport';
+import { requireFile, templateOverride } from './trainSupport';
+import { rendererOf } from '../../trainer/template';
 
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'generate responses with a model for a prompt or for the records of a file',
-  usage: '--model DIR (--prompt TEXT | --data FILE | --record JSON) [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--json]',
+  usage: '--model DIR (--prompt TEXT | --data FILE | --record JSON) [--template T] [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder', valueName: 'DIR' },
-    prompt: { type: 'string', description: 'an instruction (rendered with the default template)', valueName: 'TEXT' },
+    prompt: { type: 'string', description: "an instruction (rendered with the model's template)", valueName: 'TEXT' },
     input: { type: 'string', description: 'the input that goes with --prompt', valueName: 'TEXT' },
     data: { type: 'string', description: 'generate for each record of this file', valueName: 'FILE' },
     // Any record format (alpaca, chat, prompt/completion) rendered exactly as training renders it: the pair annotator
     // passes the record itself, since --prompt only builds an alpaca record.
     record: { type: 'string', description: 'generate for this one record (JSON)', valueName: 'JSON' },
+    template: { type: 'string', description: "render with this template instead of the one the model was trained with", valueName: 'T' },
     limit: { type: 'number', description: 'at most N records of --data', valueName: 'N' },
     'max-new-tokens': { type: 'number', description: 'default 64', valueName: 'N' },
     temperature: { type: 'number', description: '0 = greedy (default)', valueName: 'T' },
@@ -61,7 +62,8 @@ export const generateCommand: CliCommand = {
       throw e;
     }
     try {
-      const renderer = defaultRenderer();
+      // As training rendered: the checkpoint's saved template (the default when it has none), unless --template.
+      const renderer = templateOverride(io, f.template, model.tokenizer) ?? rendererOf(model.template);
       const tok = model.tokenizer;
       const stopIds = [tok.eosId, ...(tok.specialTokens.has('<|end|>') ? [tok.specialTokens.get('<|end|>')!] : [])];
       const rng = new Rng((f.seed as number | undefined) ?? 0);

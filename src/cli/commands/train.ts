@@ -5,17 +5,19 @@ import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { existingCheckpointDir } from '../../trainer/checkpoint';
 import { readRunInfo, runPaths } from '../../trainer/runFolder';
+import { absoluteTemplateRef } from '../../trainer/template';
 import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from './trainSupport';
 
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'fine-tune a model on an instruction dataset (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--model tiny|DIR] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
+  usage: '--data FILE [--eval FILE] --out DIR [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
   flags: {
     data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion)', valueName: 'FILE' },
     eval: { type: 'string', description: 'eval split (default: a held-out fraction of --data)', valueName: 'FILE' },
     out: { type: 'string', description: 'run folder: metrics.jsonl, checkpoint/, best/, run.json', valueName: 'DIR' },
     model: { type: 'string', description: 'tiny (built-in, random init) or a model / run folder (default tiny)', valueName: 'tiny|DIR' },
+    template: { type: 'string', description: 'render records with this template: a preset, a .jinja, tokenizer_config.json[#name] or a model folder (saved with the run)', valueName: 'T' },
     resume: { type: 'boolean', description: 'require resuming from DIR/checkpoint (re-running with the same --out resumes anyway)' },
     ...trainingFlags,
   },
@@ -40,6 +42,8 @@ export const trainCommand: CliCommand = {
     const json = f.json === true;
     const { result } = await runLive({
       data, eval: evalFile, out, model, resume: true, skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
+      // The child resolves it (and a bad one fails the run naming the file); only paths are made absolute here.
+      ...(typeof f.template === 'string' ? { template: absoluteTemplateRef(f.template, io.cwd) } : {}),
     }, io, json);
     if (result.status === 'failed') {
       if (!json) io.stderr(`instruct-studio train: ${result.reason}\n`);

@@ -6,6 +6,9 @@ import type { CliIO } from '../command';
 import type { ChildToParent, EvalRow, GenerationSample, TrainRequest } from '../../shared/protocol/trainer';
 import { startTrainer, type RunResult, type TrainerProcessOptions } from '../../trainer/client';
 import { evalLine, metricsLine, progressBar } from '../../trainer/report';
+import { resolveSavedTemplate } from '../../trainer/template';
+import { createRenderer, TemplateError, TemplateRefError, type RecordRenderer } from '../../core/template';
+import type { Tokenizer } from '../../core/tokenizer/types';
 
 export const trainingFlags: Record<string, FlagSpec> = {
   steps: { type: 'number', description: 'optimizer steps', valueName: 'N' },
@@ -145,4 +148,18 @@ export function trainerProcessOptions(): TrainerProcessOptions {
 export function exitCodeOf(result: RunResult): number {
   if (result.status !== 'failed') return 0;
   return result.code === 'data' ? 1 : result.code === 'usage' ? 2 : 3;
+}
+
+/** `--template T` for generate and eval: a renderer overriding the model's saved template, or undefined. */
+export function templateOverride(io: CliIO, value: unknown, tokenizer: Pick<Tokenizer, 'eosToken' | 'bosToken'>): RecordRenderer | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new UsageError('--template needs a value: a preset, a .jinja, tokenizer_config.json[#name] or a model folder');
+  try {
+    return createRenderer(resolveSavedTemplate(value, tokenizer, io.cwd).spec);
+  } catch (e) {
+    // like a bad flag: a template that is missing (exit 2) or does not compile (exit 1, the file's fault)
+    if (e instanceof TemplateRefError) throw new UsageError(`--template ${e.message}`);
+    if (e instanceof TemplateError) throw new InputError(e.message);
+    throw e;
+  }
 }

@@ -17,6 +17,9 @@ export interface TrainRequest {
   resume: boolean;
   skipInvalid: boolean;
   includeRejected: boolean;
+  /** A template reference (preset name, or an absolute path to a .jinja, tokenizer_config.json[#name] or model
+   * folder); without it the default rendering, or the resumed run's / base model's saved template. */
+  template?: string;
   /** Plain config values overriding the preset (see src/trainer/config.ts). */
   overrides: Record<string, number | boolean | string | Record<string, number>>;
 }
@@ -90,7 +93,7 @@ const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
   start: {
     request: shape({
       data: str, eval: optional(str), evalFraction: optional(num), out: str, model: str,
-      resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue),
+      resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue), template: optional(str),
     }),
   },
   cancel: {},

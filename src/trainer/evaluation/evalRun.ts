@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { aggregate, compareRuns, scoreRecord, validateChecks, type BootstrapOptions, type EvalRecord, type NllCount } from '../../core/metrics';
 import type { RecordRenderer } from '../../core/template/types';
+import { rendererOf } from '../template';
 import type { EvalReport, GenerationLine, RecordScoreLine } from '../../shared/protocol/evaluation';
 import { createEngine } from '../engine';
 import { DEFAULT_CONFIG } from '../config';
@@ -38,7 +39,8 @@ export interface EvalRunOptions {
 }
 
 export interface EvalRunHooks {
-  renderer: RecordRenderer;
+  /** Overrides the template the model's checkpoint saved (itself the default renderer when it saved none). */
+  renderer?: RecordRenderer;
   shouldStop?: () => boolean;
   /** `phase` names what is running ("tuned model", "base model"); `done` of `total` units across all phases. */
   onProgress?: (phase: string, done: number, total: number) => void;
@@ -56,9 +58,11 @@ interface ModelPass {
   general: NllCount[] | null;
 }
 
-export async function runEvaluation(opts: EvalRunOptions, hooks: EvalRunHooks): Promise<EvalRunOutput> {
+export async function runEvaluation(opts: EvalRunOptions, given: EvalRunHooks): Promise<EvalRunOutput> {
   const base = opts.base ?? (opts.general ? baseFromRun(opts.model) : undefined);
-  const tuned = await loadModel(opts.model, hooks.threads);
+  const tuned = await loadModel(opts.model, given.threads);
+  // Prompts rendered as the model was trained to see them; the base model is scored on the same prompts.
+  const hooks = { ...given, renderer: given.renderer ?? rendererOf(tuned.template) };
   let items: Item[] = [];
   let chunks: Example[] = [];
   let done = 0;
@@ -129,7 +133,7 @@ export async function runEvaluation(opts: EvalRunOptions, hooks: EvalRunHooks): 
   return { report, generations };
 }
 
-async function loadItems(file: string, unseen: boolean, model: LoadedModel, opts: EvalRunOptions, hooks: EvalRunHooks): Promise<Item[]> {
+async function loadItems(file: string, unseen: boolean, model: LoadedModel, opts: EvalRunOptions, hooks: EvalRunHooks & { renderer: RecordRenderer }): Promise<Item[]> {
   const loaded = await loadRecords(file, model.tokenizer, hooks.renderer, { skipInvalid: opts.skipInvalid, includeRejected: true, maxTokens: model.contextLength + 1 });
   const { items } = loaded;
   if (loaded.skippedInvalid) hooks.log?.(`${file}: skipped ${loaded.skippedInvalid} invalid record(s)`);
@@ -163,7 +167,7 @@ async function loadBase(base: string, tuned: LoadedModel, threads?: number): Pro
     const runSeed = run ? readRunInfo(run)?.config.seed : undefined;
     const seed = typeof runSeed === 'number' ? runSeed : ck.state?.config.seed ?? DEFAULT_CONFIG.seed;
     const engine = await createEngine({ config: ck.model, seed, threads });
-    return { dir: 'tiny', engine, tokenizer: tuned.tokenizer, contextLength: ck.model.contextLength };
+    return { dir: 'tiny', engine, tokenizer: tuned.tokenizer, contextLength: ck.model.contextLength, template: null };
   }
   const model = await loadModel(base, threads);
   if (model.tokenizer.name !== tuned.tokenizer.name || model.tokenizer.vocabSize !== tuned.tokenizer.vocabSize) {
