@@ -1,6 +1,7 @@
 // A run config file (`*.instruct.json`): a training run written down so it can be reviewed, committed and
 // started again. Paths are relative to the file's folder. The JSON schema in media/schemas mirrors this.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isPresetName } from '../template/presets/index';
 
 export interface RunConfigFile {
   data: string;
@@ -13,6 +14,8 @@ export interface RunConfigFile {
   stage?: 'sft' | 'dpo';
   skipInvalid?: boolean;
   includeRejected?: boolean;
+  /** The chat template to render records with: a preset name, or a .jinja / tokenizer_config.json[#name] / model folder path. */
+  template?: string;
   /** Training settings by name (lr, steps, epochs, batchSize, maxMinutes, seed, …), as the trainer's config. */
   training?: Record<string, number | boolean | Record<string, number>>;
 }
@@ -27,6 +30,8 @@ export interface ResolvedRunConfig {
   stage: 'sft' | 'dpo';
   skipInvalid: boolean;
   includeRejected: boolean;
+  /** A preset name as written, or an absolute path (`#name` kept); undefined: the default rendering. */
+  template?: string;
   training: Record<string, number | boolean | Record<string, number>>;
 }
 
@@ -36,7 +41,7 @@ export class RunConfigError extends Error {
   }
 }
 
-const KEYS = new Set(['$schema', 'data', 'eval', 'evalFraction', 'model', 'out', 'preset', 'stage', 'skipInvalid', 'includeRejected', 'training', 'description']);
+const KEYS = new Set(['$schema', 'data', 'eval', 'evalFraction', 'model', 'out', 'preset', 'stage', 'skipInvalid', 'includeRejected', 'template', 'training', 'description']);
 
 export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
   let raw: unknown;
@@ -73,6 +78,7 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
     evalFraction = o.evalFraction;
   }
   const model = o.model === undefined || o.model === 'tiny' ? 'tiny' : path('model', true)!;
+  const template = templateRef(o.template, file, base);
   const training: ResolvedRunConfig['training'] = {};
   if (o.training !== undefined) {
     if (typeof o.training !== 'object' || o.training === null || Array.isArray(o.training)) throw new RunConfigError(file, 'training', 'must be an object of settings');
@@ -93,6 +99,17 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
     stage: oneOf('stage', ['sft', 'dpo'] as const, 'sft'),
     skipInvalid: bool('skipInvalid'),
     includeRejected: bool('includeRejected'),
+    ...(template === undefined ? {} : { template }),
     training,
   };
+}
+
+/** A preset name stays as written (the trainer knows presets); anything else is a path relative to the config file. */
+function templateRef(v: unknown, file: string, base: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !v.trim()) throw new RunConfigError(file, 'template', 'must be a preset name or a path to a .jinja, tokenizer_config.json or model folder');
+  if (isPresetName(v)) return v;
+  const hash = v.lastIndexOf('#');
+  const [path, name] = hash > 0 && /\.json$/i.test(v.slice(0, hash)) ? [v.slice(0, hash), v.slice(hash)] : [v, ''];
+  return (isAbsolute(path) ? path : resolve(base, path)) + name;
 }

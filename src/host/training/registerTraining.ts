@@ -69,6 +69,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingServ
         const resume = await fs.access(join(c.out, 'checkpoint')).then(() => true, () => false);
         run({
           data: c.data, eval: c.eval, evalFraction: c.evalFraction, out: c.out, model: c.model, resume,
+          ...(c.template === undefined ? {} : { template: c.template }),
           skipInvalid: c.skipInvalid, includeRejected: c.includeRejected, overrides: { ...PRESETS[c.preset], ...(c.evalFraction === undefined ? {} : { evalFraction: c.evalFraction }), ...c.training },
         });
       } catch (e) {

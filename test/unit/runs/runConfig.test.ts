@@ -24,3 +24,18 @@ test('mistakes name the file and the field', () => {
   bad({ data: 'd', out: 'x', training: { lr: '0.1' } }, /"training.lr" must be a number/);
   assert.throws(() => parseRunConfig('{"data": ', file), /is not valid JSON/);
 });
+
+test('template: a preset name stays as written, a path resolves against the config file folder', () => {
+  const t = (template: unknown) => parseRunConfig(JSON.stringify({ data: 'd', out: 'o', template }), file).template;
+  assert.equal(parseRunConfig(JSON.stringify({ data: 'd', out: 'o' }), file).template, undefined);
+  assert.equal(t('chatml'), 'chatml');
+  assert.equal(t('llama-3'), 'llama-3');
+  assert.equal(t('templates/mine.jinja'), '/work/proj/exp/templates/mine.jinja');
+  assert.equal(t('../models/base/tokenizer_config.json#tool_use'), '/work/proj/models/base/tokenizer_config.json#tool_use');
+  assert.equal(t('/abs/chat_template.jinja'), '/abs/chat_template.jinja');
+  // not a preset: a folder beside the config (the trainer says "no such file, and not a preset" if it is not there)
+  assert.equal(t('chatml2'), '/work/proj/exp/chatml2');
+  for (const v of [5, '', '  ']) {
+    assert.throws(() => t(v), (e: unknown) => e instanceof RunConfigError && e.message.startsWith(`${file}: "template" must be a preset name or a path`));
+  }
+});
