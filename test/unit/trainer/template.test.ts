@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import { train, type TrainHooks } from '../../../src/trainer/train';
 import { readRunInfo } from '../../../src/trainer/runFolder';
@@ -14,6 +14,8 @@ import { createRenderer } from '../../../src/core/template';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
 import { parseParentMessage, type ChildToParent, type TrainRequest } from '../../../src/shared/protocol/trainer';
 import { main } from '../../../src/cli/main';
+import { startTrainer } from '../../../src/trainer/client';
+import { runEvaluation } from '../../../src/trainer/evaluation/evalRun';
 import { testRenderer, tempDir, toyRecords, writeJsonl } from './helpers';
 
 process.env.INSTRUCT_STUDIO_BACKEND = 'wasm';
@@ -130,4 +132,32 @@ test('the start message carries template as an optional string', () => {
   assert.equal(ok.type === 'start' && ok.request.template, 'chatml');
   assert.doesNotThrow(() => parseParentMessage({ type: 'start', request: base }));
   assert.throws(() => parseParentMessage({ type: 'start', request: { ...base, template: 5 } }), /malformed field "request"/);
+});
+
+test('in the trainer child, a missing template fails the run as a usage error naming the file, before any step', async (t) => {
+  const dir = tempDir(t);
+  const missing = join(dir, 'templates', 'chat.jinja');
+  const messages: ChildToParent[] = [];
+  const run = startTrainer(request(dir, { template: missing }), (m) => messages.push(m), {
+    trainerPath: resolve(__dirname, '../../../src/trainer/main.ts'),
+    execArgv: ['--import', 'tsx'],
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), INSTRUCT_STUDIO_BACKEND: 'wasm' },
+  });
+  const result = await run.done;
+  assert.equal(result.status, 'failed');
+  assert.equal(result.status === 'failed' && result.code, 'usage');
+  assert.ok(result.reason.includes(`${missing}: no such file, and not a preset`), result.reason);
+  assert.ok(!messages.some((m) => m.type === 'progress'));
+});
+
+test('evaluation renders with the checkpoint\'s saved template unless the caller passes a renderer (eval --template)', async (t) => {
+  const dir = tempDir(t);
+  const req = request(dir, { template: 'chatml' }, 1);
+  await train(req, hooks([]));
+  const data = writeJsonl(join(dir, 'e.jsonl'), toyRecords(1, 3));
+  const opts = { model: join(req.out, 'checkpoint'), data, maxNewTokens: 2, skipInvalid: false, bootstrap: false as const };
+  const saved = await runEvaluation(opts, { threads: 1 });
+  assert.equal(saved.generations[0].prompt, chatml.renderPrompt(toyRecords(1, 3)[0]));
+  const overridden = await runEvaluation(opts, { threads: 1, renderer: testRenderer });
+  assert.equal(overridden.generations[0].prompt, testRenderer.renderPrompt(toyRecords(1, 3)[0]));
 });
