@@ -51,6 +51,11 @@ export default scenario({
     await wb.page.keyboard.press('e');
     const area = view.locator('#detail vscode-textarea');
     await area.waitFor({ state: 'visible', timeout: 10_000 });
+    // The editor focuses its textarea once the web component has rendered: typing before that lands in the list.
+    const focused = () => area.evaluate((el) => el.matches(':focus-within') || el.ownerDocument.activeElement === el);
+    for (const deadline = Date.now() + 10_000; !(await focused()); await wb.page.waitForTimeout(50)) {
+      if (Date.now() > deadline) throw new Error('the inline editor never took the focus');
+    }
     await wb.page.keyboard.press('Control+A');
     await wb.page.keyboard.type('5 ("five")');
     await wb.page.keyboard.press('Control+Enter');
