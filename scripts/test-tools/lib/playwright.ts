@@ -20,7 +20,7 @@ export interface Locator {
   first(): Locator;
   last(): Locator;
   nth(index: number): Locator;
-  filter(options: { hasText?: string | RegExp }): Locator;
+  filter(options: { hasText?: string | RegExp; visible?: boolean }): Locator;
   waitFor(options?: WaitOptions): Promise<void>;
   click(options?: { timeout?: number; button?: 'left' | 'right' }): Promise<void>;
   dblclick(options?: { timeout?: number }): Promise<void>;

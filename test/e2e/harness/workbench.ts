@@ -57,7 +57,7 @@ export class Workbench {
   private async pick(label: string): Promise<void> {
     const row = this.quickInput()
       .locator('.monaco-list-row')
-      .filter({ hasText: label })
+      .filter({ hasText: label, visible: true })
       .first();
     // File search indexes the workspace on first use: slow on a loaded 2-core machine.
     await row.waitFor({ state: 'visible', timeout: 45_000 });
@@ -87,7 +87,7 @@ export class Workbench {
     await this.quickInput().waitFor({ state: 'visible' });
     await this.page.keyboard.type(title, { delay: 10 });
     // Only a row whose label is this very title: a prefix match would run a different command.
-    const row = this.quickInput().locator('.monaco-list-row').filter({ hasText: title }).first();
+    const row = this.quickInput().locator('.monaco-list-row').filter({ hasText: title, visible: true }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     const label = (await row.locator('.label-name').first().innerText()).trim();
     if (label !== title) throw new Error(`the palette's first match for "${title}" is "${label}"`);

@@ -52,12 +52,13 @@ export default scenario({
     const area = view.locator('#detail vscode-textarea');
     await area.waitFor({ state: 'visible', timeout: 10_000 });
     // The editor focuses its textarea once the web component has rendered: typing before that lands in the list.
-    const focused = () => area.evaluate((el) => el.matches(':focus-within') || el.ownerDocument.activeElement === el);
+    // The focus must have reached the <textarea> inside the component, not just the component's host.
+    const focused = () => area.evaluate((el) => el.shadowRoot?.activeElement?.tagName === 'TEXTAREA');
     for (const deadline = Date.now() + 10_000; !(await focused()); await wb.page.waitForTimeout(50)) {
       if (Date.now() > deadline) throw new Error('the inline editor never took the focus');
     }
     await wb.page.keyboard.press('Control+A');
-    await wb.page.keyboard.type('5 ("five")');
+    await wb.page.keyboard.type('5 ("five")', { delay: 30 });
     await wb.page.keyboard.press('Control+Enter');
     await view.locator('#detail .text').filter({ hasText: '5 ("five")' }).waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('4');
