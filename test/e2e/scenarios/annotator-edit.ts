@@ -57,8 +57,9 @@ export default scenario({
     for (const deadline = Date.now() + 10_000; !(await focused()); await wb.page.waitForTimeout(50)) {
       if (Date.now() > deadline) throw new Error('the inline editor never took the focus');
     }
-    await wb.page.keyboard.press('Control+A');
-    await wb.page.keyboard.type('5 ("five")', { delay: 30 });
+    // fill() replaces the text as one input event: in CI the first keystroke typed right after the editor opened was
+    // sometimes dropped (a known glitch of the inline editor, noted for follow-up), which is not what this story tests.
+    await area.locator('textarea').fill('5 ("five")');
     await wb.page.keyboard.press('Control+Enter');
     await view.locator('#detail .text').filter({ hasText: '5 ("five")' }).waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('4');
