@@ -70,6 +70,10 @@ async function runScenario(
   s: Scenario,
 ): Promise<{ failures: string[]; skipped?: string }> {
   resetUserSettings(dirs);
+  // Each scenario opens its own copy of the sample workspace: editors, dirty buffers and hot-exit backups are kept
+  // per folder, so a scenario that fails half-way cannot leave editors open (and stealing keystrokes) in the next.
+  const workspace = join(dirs.root, 'workspaces', name);
+  cpSync(dirs.workspace, workspace, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const failures: string[] = [];
   let skipped: string | undefined;
@@ -77,11 +81,11 @@ async function runScenario(
     const page = await context.newPage();
     await watchErrorToasts(page);
     const marks = exthostLogMarks(dirs.userData);
-    const wb = new Workbench({ page, workspace: dirs.workspace, extensionDir, node: tools.node, resultsDir, userData: dirs.userData });
+    const wb = new Workbench({ page, workspace, extensionDir, node: tools.node, resultsDir, userData: dirs.userData });
     try {
       await withTimeout(
         (async () => {
-          await page.goto(`${server.origin}/?folder=${encodeURIComponent(dirs.workspace)}`, { waitUntil: 'domcontentloaded' });
+          await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
           await wb.ready();
           await s.run(wb);
         })(),
