@@ -1,8 +1,9 @@
 // What a user does in the workbench, in the words of the scenarios: open a file by name, run a command by its
 // title, read the Problems panel, look into a webview. Selectors of VS Code's DOM live here and nowhere else.
+import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FrameLocator, Locator, Page } from '../../../scripts/test-tools/lib/playwright';
 import { SkipScenario } from './scenario';
 
@@ -72,6 +73,32 @@ export class Workbench {
     await this.page.keyboard.type(fileName, { delay: 20 });
     await this.pick(fileName);
     await this.editorTab(fileName).waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /**
+   * Ctrl+P with the file's absolute path, which Quick Open resolves without its file index (a file written a moment
+   * ago may not be indexed yet); waits for the editor tab.
+   */
+  async openByPath(path: string): Promise<void> {
+    const name = basename(path);
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput().waitFor({ state: 'visible' });
+    await this.page.keyboard.type(path, { delay: 5 });
+    await this.quickInput().locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await this.page.keyboard.press('Enter');
+    await this.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  /** Waits until the file on disk holds exactly `expected` (a save reaches the disk asynchronously). */
+  async waitForFile(path: string, expected: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = readFileSync(path, 'utf8');
+      if (last === expected) return;
+      await this.page.waitForTimeout(200);
+    }
+    assert.equal(last, expected, `${path} on disk`);
   }
 
   editorTab(label: string): Locator {

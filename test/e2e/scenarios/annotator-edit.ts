@@ -1,39 +1,14 @@
 // Editing in the pair annotator from the keyboard: edit a field inline, rate, write a note, save; then undo every
 // step with u and save again — the file on disk must be back to what it was, byte for byte.
-import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scenario } from '../harness/scenario';
-import type { Workbench } from '../harness/workbench';
 
 const FILE = 'annotator-edit.jsonl';
 const ORIGINAL = [
   '{"instruction": "Add 2 and 3.", "input": "", "output": "six", "id": "a1"}',
   '{"messages": [{"role": "user", "content": "Say hi"}, {"role": "assistant", "content": "Hi!"}]}',
 ].join('\n') + '\n';
-
-async function waitForDisk(path: string, expected: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = readFileSync(path, 'utf8');
-    if (last === expected) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(last, expected, `${path} on disk`);
-}
-
-/** Ctrl+P with the file's absolute path, which Quick Open resolves without its index; waits for the editor tab. */
-async function openByPath(wb: Workbench, path: string): Promise<void> {
-  const name = basename(path);
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget');
-  await input.waitFor({ state: 'visible' });
-  await wb.page.keyboard.type(path, { delay: 5 });
-  await input.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
-}
 
 export default scenario({
   title: 'edit a field, rate and note in the pair annotator, save, then undo it all with u',
@@ -42,7 +17,7 @@ export default scenario({
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, ORIGINAL);
     // Quick Open by absolute path: a file written a moment ago may not be in the workbench's file index yet.
-    await openByPath(wb, path);
+    await wb.openByPath(path);
     await wb.runCommand('Instruct Studio: Open in Pair Annotator');
     const view = wb.webview();
     await view.locator('#list .row .snippet').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -69,12 +44,12 @@ export default scenario({
     await wb.page.keyboard.press('Enter');
     await view.locator('#list').click();
     await wb.page.keyboard.press('Control+S');
-    await waitForDisk(path, ORIGINAL.replace('"output": "six", "id": "a1"}', '"output": "5 (\\"five\\")", "id": "a1", "review": {"rating": 4, "note": "fixed the sum"}}'));
+    await wb.waitForFile(path, ORIGINAL.replace('"output": "six", "id": "a1"}', '"output": "5 (\\"five\\")", "id": "a1", "review": {"rating": 4, "note": "fixed the sum"}}'));
     await wb.page.screenshot({ path: join(__dirname, '..', '..', '..', 'test-results', 'e2e', 'annotator-edit-saved.png') });
 
     for (let i = 0; i < 3; i++) await wb.page.keyboard.press('u');
     await view.locator('#detail .text').filter({ hasText: 'six' }).waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('Control+S');
-    await waitForDisk(path, ORIGINAL);
+    await wb.waitForFile(path, ORIGINAL);
   },
 });

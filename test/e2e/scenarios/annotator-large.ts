@@ -4,9 +4,8 @@
 // (through code-server: disk → browser → extension host), which dominates it.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { scenario } from '../harness/scenario';
-import type { Workbench } from '../harness/workbench';
 
 const FILE = 'annotator-100k.jsonl';
 const RECORDS = 100_000;
@@ -24,18 +23,6 @@ function content(): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Ctrl+P with the file's absolute path, which Quick Open resolves without its index; waits for the editor tab. */
-async function openByPath(wb: Workbench, path: string): Promise<void> {
-  const name = basename(path);
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget');
-  await input.waitFor({ state: 'visible' });
-  await wb.page.keyboard.type(path, { delay: 5 });
-  await input.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
-}
-
 export default scenario({
   title: 'a 100k-record file opens in the pair annotator and scrolls to its end',
   requires: ['instructStudio.openAnnotator'],
@@ -43,7 +30,7 @@ export default scenario({
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, content());
     // Quick Open by absolute path: a file written a moment ago may not be in the workbench's file index yet.
-    await openByPath(wb, path);
+    await wb.openByPath(path);
     const view = wb.webview();
     const started = Date.now();
     // The text editor declines a file this large and shows a placeholder; the editor title button still opens it.

@@ -1,10 +1,9 @@
 // The pair annotator as a user meets it: open a preference file in it, swap a pair with the keyboard, save,
 // and find exactly that change in the file on disk. Screenshots of the annotator and its help overlay.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scenario } from '../harness/scenario';
-import type { Workbench } from '../harness/workbench';
 
 const FILE = 'annotator-e2e.jsonl';
 const LINES = [
@@ -13,29 +12,6 @@ const LINES = [
   '{"id": 3, "prompt": "Opposite of hot?", "chosen": "cold", "rejected": "warm"}',
 ];
 
-async function waitForFile(path: string, expected: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = readFileSync(path, 'utf8');
-    if (last === expected) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(last, expected, `${path} on disk`);
-}
-
-/** Ctrl+P with the file's absolute path, which Quick Open resolves without its index; waits for the editor tab. */
-async function openByPath(wb: Workbench, path: string): Promise<void> {
-  const name = basename(path);
-  await wb.page.keyboard.press('Control+P');
-  const input = wb.page.locator('.quick-input-widget');
-  await input.waitFor({ state: 'visible' });
-  await wb.page.keyboard.type(path, { delay: 5 });
-  await input.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await wb.page.keyboard.press('Enter');
-  await wb.editorTab(name).waitFor({ state: 'visible', timeout: 30_000 });
-}
-
 export default scenario({
   title: 'swap a preference pair in the pair annotator with the keyboard and save it',
   requires: ['instructStudio.openAnnotator'],
@@ -43,7 +19,7 @@ export default scenario({
     const path = wb.workspaceFile(FILE);
     writeFileSync(path, `${LINES.join('\n')}\n`);
     // Quick Open by absolute path: a file written a moment ago may not be in the workbench's file index yet.
-    await openByPath(wb, path);
+    await wb.openByPath(path);
     await wb.runCommand('Instruct Studio: Open in Pair Annotator');
 
     const view = wb.webview();
@@ -68,7 +44,7 @@ export default scenario({
       '{"id": 2, "prompt": "2 + 2?", "chosen": "4", "rejected": "5", "task": "arithmetic", "review": {"status": "accepted"}}',
       LINES[2],
     ];
-    await waitForFile(path, `${expected.join('\n')}\n`);
+    await wb.waitForFile(path, `${expected.join('\n')}\n`);
 
     const shots = join(__dirname, '..', '..', '..', 'test-results', 'e2e');
     await wb.page.screenshot({ path: join(shots, 'annotator-swap-saved.png') });

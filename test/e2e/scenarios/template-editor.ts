@@ -9,17 +9,6 @@ const TEMPLATE = 'e2e-template.jinja';
 const SOURCE = ['{% for m in messages %}<|{{ m.role }}|>', '{{ m.content }}', '{% endfor %}', ''].join('\n');
 const ADDED = "{% if m.role == 'assistant' %}{{ eos_token }}{% endif %}";
 
-async function waitForFile(path: string, expected: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = readFileSync(path, 'utf8');
-    if (last === expected) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(last, expected, `${path} on disk`);
-}
-
 export default scenario({
   title: 'edit a chat template in Monaco and watch the token-level preview of a real record follow',
   requires: ['instructStudio.openTemplateEditor'],
@@ -77,7 +66,7 @@ export default scenario({
     // Ctrl+S in Monaco saves the document: the file holds exactly what was typed.
     await wb.page.keyboard.press('Control+S');
     const expected = SOURCE.replace('{{ m.content }}', `{{ m.content }}${ADDED}`);
-    await waitForFile(path, expected);
+    await wb.waitForFile(path, expected);
     await view.locator('#dirty').waitFor({ state: 'hidden', timeout: 10_000 });
 
     // Next record: the preview follows.
