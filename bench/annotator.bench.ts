@@ -7,6 +7,7 @@
 //              (how long the host thread is busy at a time while indexing);
 //   filter:    a text search over all records; an action: one accept computed on one line.
 // `BENCH_RECORDS=20000 npm run bench annotator` for a quicker run.
+import { seededRandom } from '../src/core/random';
 import { applyAction } from '../src/core/annotate/actions';
 import { filterLines } from '../src/core/annotate/filter';
 import { LineIndex } from '../src/core/annotate/lineIndex';
@@ -18,15 +19,7 @@ const SLICE = 4000; // as in src/host/annotator/annotatorSession.ts
 const SYNC_LIMIT = 2000;
 const PAGE = 100;
 
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rand = seededRandom;
 
 function generate(): string[] {
   const r = rand(11);

@@ -2,6 +2,7 @@
 // then (1) read + split + JSON.parse of every line (the reference) and (2) validateFile, with the same reader
 // settings, are timed alternately in this run. Prints both, their ratio (target <= 3x, aim 1.5x), and memory.
 // `BENCH_MB=20 npm run bench validate` for a quicker run.
+import { seededRandom } from '../src/core/random';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,15 +21,7 @@ const phrases = ['In short,', 'A useful way to see it:', 'First,', 'Then,', 'Fin
   'In practice,', 'A common mistake is to assume that', 'Put simply,', 'Historically,'];
 const words = 'energy system process result value model change pattern signal layer input output cost risk balance source rate effect structure theory step method data record measure limit cycle flow'.split(' ');
 
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rand = seededRandom;
 
 async function generate(path: string): Promise<{ bytes: number; records: number }> {
   const r = rand(7);

@@ -3,6 +3,7 @@ import { applyAction } from './actions';
 import { readReview } from './review';
 import { readRanking } from './ranking';
 import { isPlainObject, recordKind } from './recordKind';
+import { parse } from './recordView';
 
 export interface LineText {
   /** 0-based document line. */
@@ -13,15 +14,6 @@ export interface LineText {
 export interface Skipped {
   line: number;
   reason: string;
-}
-
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return isPlainObject(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** New texts of the lines that accepting changes; lines that cannot take a review are reported, not touched. */

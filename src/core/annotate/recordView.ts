@@ -60,7 +60,8 @@ function clip(s: string, n = SNIPPET): string {
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 }
 
-function parse(text: string): Record<string, unknown> | undefined {
+/** A line's record, or undefined when it is not a JSON object. */
+export function parse(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
     return isPlainObject(v) ? v : undefined;
