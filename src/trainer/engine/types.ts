@@ -1,7 +1,9 @@
 // The compute engine seam: everything that touches TensorFlow.js lives behind this interface.
 // The training loop (data, schedule, checkpoints, metrics, IPC) only sees plain arrays.
 
+/** The built-in GPT, and Hugging Face GPT-2 (`GPT2LMHeadModel`): the same architecture and parameter names. */
 export interface GptConfig {
+  architecture?: 'gpt2';
   vocabSize: number;
   contextLength: number;
   dModel: number;
@@ -12,6 +14,39 @@ export interface GptConfig {
   layerNormEps?: number;
   /** Tie the output projection to the token embedding. */
   tieEmbeddings?: boolean;
+}
+
+/**
+ * The Llama family (`LlamaForCausalLM`, and Llama-compatible Qwen2 / Mistral / SmolLM configs): RMSNorm, RoPE,
+ * SwiGLU MLP, grouped-query attention. Field meanings follow the Hugging Face config.json names given in brackets.
+ * Parameters keep Hugging Face names and layouts (`model.layers.0.self_attn.q_proj.weight`, [out, in]).
+ */
+export interface LlamaConfig {
+  architecture: 'llama';
+  vocabSize: number; // vocab_size
+  /** Longest sequence the engine will run (max_position_embeddings, possibly capped by the caller). */
+  contextLength: number;
+  dModel: number; // hidden_size
+  nLayers: number; // num_hidden_layers
+  nHeads: number; // num_attention_heads
+  nKvHeads: number; // num_key_value_heads (= nHeads when absent)
+  headDim: number; // head_dim (= hidden_size / num_attention_heads when absent)
+  dFF: number; // intermediate_size
+  rmsNormEps: number; // rms_norm_eps
+  ropeTheta: number; // rope_theta
+  ropeScaling: null
+    | { type: 'linear'; factor: number }
+    | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
+  /** q/k/v projections carry biases (Qwen2: true; attention_bias in Llama configs). */
+  attentionBias: boolean;
+  tieEmbeddings: boolean; // tie_word_embeddings
+}
+
+/** Any architecture the engine can run. Absent `architecture` means the built-in GPT. */
+export type ModelConfig = GptConfig | LlamaConfig;
+
+export function isLlama(c: ModelConfig): c is LlamaConfig {
+  return c.architecture === 'llama';
 }
 
 /** Parameters by Hugging Face-style name (e.g. `h.0.attn.c_attn.weight`), row-major float32. */
