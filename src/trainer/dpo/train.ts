@@ -17,7 +17,7 @@ import { resolveModelDir } from '../modelDir';
 import { resolveSavedTemplate, type SavedTemplate } from '../template';
 import { RunFolderError, yieldToEventLoop, type TrainHooks, type TrainOutcome } from '../train';
 import { loadPreferencePairs, type PreferencePair } from './data';
-import { loadReference, pairLogps, saveReference, type ReferenceLogps } from './logps';
+import { loadReference, pairLogps, REFERENCE_FILE, saveReference, type ReferenceLogps } from './logps';
 import type { DpoLossType, DpoSettings, DpoStats } from './loss';
 import { dpoEvaluate, dpoTrainStep, type ScoredPair } from './step';
 
@@ -93,7 +93,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
     log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
     log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
     let reference: ReferenceLogps | null = loadReference(req.out, trainPairs.length, evalPairs.length);
-    if (resumed && !reference) throw new RunFolderError(`${req.out}: the checkpoint has no ${'reference_logps.json'} beside it, so the reference model is lost; start a new run`);
+    if (resumed && !reference) throw new RunFolderError(`${req.out}: the checkpoint has no ${REFERENCE_FILE} beside it, so the reference model is lost; start a new run`);
     if (!reference) {
       log(`reference log-probabilities of ${trainPairs.length + evalPairs.length} pairs from the starting weights`);
       const train = await pairLogps(engine, trainPairs, seqLen, tokenizer.padId, cfg.batchSize, hooks.stopRequested);
@@ -200,7 +200,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
           type: 'progress', step, totalSteps, loss: result.stats.loss, tokensPerSecond,
           etaSeconds: remaining === null ? null : Math.min(remaining * perStepSeconds, Math.max(0, budgetLeft())), elapsedSeconds: elapsed(),
         });
-        if ((step) % cfg.logEvery === 0 || step === 1 || step === totalSteps) {
+        if (step % cfg.logEvery === 0 || step === 1 || step === totalSteps) {
           const { n: _n, loss, ...trl } = result.stats;
           const row: MetricsRow = {
             step, epoch: round(sampler.consumed / trainPairs.length, 4), loss, lr, grad_norm: result.gradNorm,
