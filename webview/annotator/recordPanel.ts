@@ -14,6 +14,16 @@ function pathKey(path: JsonPath): string {
   return JSON.stringify(path);
 }
 
+/**
+ * Ctrl/Cmd+A in a text field selects the field's text natively. Left to bubble, VS Code's webview frame also forwards
+ * it to the workbench, whose Select All answers with an `execCommand('selectAll')` posted back to this frame a moment
+ * later: characters typed in that moment were selected again and replaced by the next one (the "first keystroke
+ * lost" of the inline editor). Stopping the event here keeps the native selection and drops the late echo.
+ */
+export function keepSelectAllInField(e: KeyboardEvent): void {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') e.stopPropagation();
+}
+
 export class RecordPanel {
   view: RecordView | null = null;
   private editing: string | null = null;
@@ -192,7 +202,7 @@ export class RecordPanel {
       } else if (e.key === 'Escape') {
         note.value = v.review.note ?? '';
         note.blur();
-      }
+      } else keepSelectAllInField(e);
     });
     bar.append(note);
     return bar;
@@ -219,6 +229,7 @@ export class RecordPanel {
       area.addEventListener('keydown', (e: KeyboardEvent) => {
         if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(); }
         else if (e.key === 'Escape') { e.preventDefault(); this.cancelEdit(); }
+        else keepSelectAllInField(e);
       });
       const saveBtn = h('vscode-button', {}, 'Save (Ctrl+Enter)');
       saveBtn.addEventListener('click', save);
