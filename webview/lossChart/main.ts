@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './style.css';
 import type { MetricsRow } from '../../src/core/runs/metrics';
 import { downsampleMinMax, emaSmooth, extractSeries, type Series, type XAxis } from '../../src/core/runs/series';
+import { percent, percentTicks } from '../shared/percent';
 import { isChartViewState, validateHostToChart, type ChartRun, type ChartToHost, type ChartViewState } from '../../src/shared/protocol/lossChart';
 
 interface VsCodeApi {
@@ -60,6 +61,8 @@ interface Panel {
   plot?: uPlot;
   smooth: boolean;
   log: boolean;
+  /** Values are fractions 0–1 (exact match): a fixed 0–100% axis, labels and hover values in percent. */
+  percent?: boolean;
 }
 
 const DPO_FIELDS = ['rewards/accuracies', 'rewards/margins'];
@@ -71,7 +74,7 @@ const panels: Panel[] = [
   { el: $('chart-lr'), title: 'learning rate', smooth: false, log: false, lines: [{ field: 'lr', split: 'train', label: 'lr' }] },
   { el: $('chart-grad'), title: 'gradient norm', smooth: true, log: true, lines: [{ field: 'grad_norm', split: 'train', label: 'grad norm' }] },
   { el: $('chart-speed'), title: 'tokens / s', smooth: true, log: false, lines: [{ field: 'tokens_per_second', split: 'train', label: 'tokens/s' }] },
-  { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
+  { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, percent: true, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
   { el: $('chart-dpo'), title: 'DPO rewards', smooth: true, log: false, lines: [
     { field: 'rewards/accuracies', split: 'train', label: 'reward accuracy' },
     { field: 'rewards/margins', split: 'train', label: 'reward margin', dash: [6, 4] },
@@ -122,6 +125,7 @@ function draw(): void {
           // row is visible before there are two points to draw a line between.
           points: line.split === 'eval' ? { show: true } : {},
           spanGaps: true,
+          ...(p.percent ? { value: (_u: uPlot, v: number | null) => (v === null ? '–' : percent(v)) } : {}),
         });
       }
     });
@@ -144,10 +148,10 @@ function draw(): void {
       width,
       height,
       series: seriesOpts,
-      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      scales: { x: { time: false }, y: log ? { distr: 3 } : p.percent ? { range: [0, 1] } : {} },
       axes: [
         { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label: view.xAxis === 'time' ? 'seconds' : view.xAxis },
-        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, ...(p.percent ? { values: (_u: uPlot, splits: number[]) => percentTicks(splits) } : {}) },
       ],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
@@ -166,7 +170,7 @@ function updateStatus(shown: ChartRun[]): void {
   const parts = [`${primary.label} — ${primary.status}`];
   if (lastTrain) parts.push(`step ${lastTrain.step}`, `loss ${fmt(lastTrain.loss)}`);
   if (lastEval) parts.push(`eval loss ${fmt(lastEval.loss)}`);
-  if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${(lastEval.exact_match * 100).toFixed(1)}%`);
+  if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${percent(lastEval.exact_match)}`);
   status.textContent = parts.join(' · ');
 }
 /** From the end, without copying the rows (a copy of 100k rows per redraw showed in the benchmark). */
