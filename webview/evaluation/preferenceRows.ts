@@ -37,7 +37,7 @@ export function preferenceRows(r: PreferenceReport): PreferenceRow[] {
 }
 
 export function preferenceSummary(r: PreferenceReport): string {
-  return `${r.n} preference pairs · DPO beta ${r.beta}, ${r.loss_type} loss · rewards are β·(log π_tuned − log π_base), so the base scores 0`;
+  return `DPO beta ${r.beta}, ${r.loss_type} loss · rewards are β·(log π_tuned − log π_base), so the base scores 0`;
 }
 
 /** "62.5% (5 won, 2 lost, 1 tied of 8; ties count half)". */

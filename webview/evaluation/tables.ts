@@ -2,7 +2,7 @@
 // seen vs unseen, and the forgetting probe.
 import type { Interval, MetricDelta, MetricSummary } from '../../src/core/metrics';
 import type { EvalReport, PreferenceReport } from '../../src/shared/protocol/evaluation';
-import { el, num, pct, signed, signedPercent } from './dom';
+import { el, num, pct, signed, signedInterval, signedPercent } from './dom';
 import { preferenceRows, preferenceSummary, winRateText } from './preferenceRows';
 
 type Key = 'exact_match' | 'token_f1' | 'rouge_l' | 'bleu' | 'loss' | 'perplexity';
@@ -29,7 +29,7 @@ function changeCell(d: number, share: boolean, lowerIsBetter: boolean, ci?: Inte
   const sure = ci ? ci.low > 0 || ci.high < 0 : false;
   const good = lowerIsBetter ? d < 0 : d > 0;
   const td = el('td', { class: sure ? (good ? 'better' : 'worse') : '' }, signed(d, share));
-  if (ci) td.append(' ', el('span', { class: 'ci' }, `[${signed(ci.low, share)}, ${signed(ci.high, share)}]`));
+  if (ci) td.append(' ', el('span', { class: 'ci' }, signedInterval(ci.low, ci.high, share)));
   return td;
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { preferenceRows, preferenceSummary, winRateText } from '../../../webview/evaluation/preferenceRows';
-import { pct, signed, signedPercent } from '../../../webview/evaluation/dom';
+import { pct, signed, signedInterval, signedPercent } from '../../../webview/evaluation/dom';
 import { percent, percentTicks } from '../../../webview/shared/percent';
 import { samplePreferenceReport } from './fixtures';
 
@@ -18,7 +18,7 @@ test('preference rows: reward accuracy in percent with its change in points, the
   const worse = preferenceRows({ ...samplePreferenceReport(), dpo_loss: 0.9, reward_accuracy: 0 });
   assert.equal(worse[4].better, false);
   assert.equal(worse[0].better, null, 'no change is neither better nor worse');
-  assert.match(preferenceSummary(samplePreferenceReport()), /^8 preference pairs · DPO beta 0\.1, sigmoid loss/);
+  assert.match(preferenceSummary(samplePreferenceReport()), /^DPO beta 0\.1, sigmoid loss/);
 });
 
 test('win rate text carries the counts behind the rate', () => {
@@ -32,6 +32,8 @@ test('fractions read as percent everywhere; changes of fractions in points, rela
   assert.equal(signed(-0.05, true), '-5.0 pp');
   assert.equal(signed(-0.05, false), '-0.050');
   assert.equal(signedPercent(0.12), '+12.0%');
+  assert.equal(signedInterval(-0.75, 0.5, true), '[-75.0, +50.0]');
+  assert.equal(signedInterval(-1, 0.25, false), '[-1.000, +0.250]');
   assert.equal(percent(1, 0), '100%');
 });
 
