@@ -3,7 +3,7 @@
 import type { AnnotatorAction } from '../../src/core/annotate/actions';
 import type { JsonPath } from '../../src/core/annotate/jsonLineEdit';
 import type { FieldView, RecordView } from '../../src/core/annotate/recordView';
-import { clear, h } from './dom';
+import { clear, h, keepSelectAllInField } from './dom';
 
 export interface PanelCallbacks {
   act(action: AnnotatorAction): void;
@@ -12,16 +12,6 @@ export interface PanelCallbacks {
 
 function pathKey(path: JsonPath): string {
   return JSON.stringify(path);
-}
-
-/**
- * Ctrl/Cmd+A in a text field selects the field's text natively. Left to bubble, VS Code's webview frame also forwards
- * it to the workbench, whose Select All answers with an `execCommand('selectAll')` posted back to this frame a moment
- * later: characters typed in that moment were selected again and replaced by the next one (the "first keystroke
- * lost" of the inline editor). Stopping the event here keeps the native selection and drops the late echo.
- */
-export function keepSelectAllInField(e: KeyboardEvent): void {
-  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') e.stopPropagation();
 }
 
 export class RecordPanel {
