@@ -296,10 +296,12 @@ export class GptReplica {
     if (this.device) return this.device;
     const { tf } = this;
     const all: Tensor[] = [];
-    // Copies, not views: the cpu backend would otherwise alias the master copy the optimizer writes.
+    // wasm copies into its heap; other backends may keep the array itself, which the optimizer rewrites.
+    const copy = tf.getBackend() !== 'wasm';
     const get = (name: string) => {
       const s = this.layout.byName.get(name)!;
-      const t = tf.tensor(this.params.slice(s.offset, s.offset + s.size), s.shape);
+      const values = copy ? this.params.slice(s.offset, s.offset + s.size) : this.params.subarray(s.offset, s.offset + s.size);
+      const t = tf.tensor(values, s.shape);
       all.push(t);
       return t;
     };

@@ -153,9 +153,12 @@ export function layerNormBackwardInto(tf: Tf, dy: Tensor2D, cache: LayerNormCach
   return tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)), rstd) as Tensor2D;
 }
 
-/** y = x @ W + b with W as [in, out] (HF Conv1D layout). */
+/**
+ * y = x @ W + b with W as [in, out] (HF Conv1D layout). The bias goes into the product (XNNPACK adds it in
+ * the GEMM itself on wasm): a separate broadcast add over [N, out] is one of wasm's slow generic kernels.
+ */
 export function linear(tf: Tf, x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
-  return tf.add(tf.matMul(x, w), b) as Tensor2D;
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as Tensor2D;
 }
 
 /** `wT` is W transposed ([out, in]), uploaded once per weight update rather than transposed per call. */
