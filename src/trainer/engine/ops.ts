@@ -297,12 +297,14 @@ export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: At
 }
 
 /**
- * Weighted cross-entropy from logits [N, V]: returns the summed loss Σ wᵢ·nllᵢ and d(sum)/dlogits.
- * Rows with weight 0 contribute nothing, to the loss or the gradient.
+ * Weighted cross-entropy from logits [N, V]: returns the summed loss Σ wᵢ·nllᵢ, the weighted loss of each position
+ * (wᵢ·nllᵢ), and d(sum)/dlogits. Rows with weight 0 contribute nothing, to the loss or the gradient. Weights may be
+ * negative: descending the sum then pushes that token's probability down (DPO's rejected responses).
  */
-export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; dlogits: Tensor2D } {
-  const r = crossEntropyOf(tf, logits, targets.dataSync() as Int32Array, weights.dataSync() as Float32Array, true);
-  return { lossSum: tf.scalar(r.lossSum), dlogits: r.dlogits! };
+export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; weighted: Tensor1D; dlogits: Tensor2D } {
+  const weighted = new Float32Array(targets.size);
+  const r = crossEntropyOf(tf, logits, targets.dataSync() as Int32Array, weights.dataSync() as Float32Array, true, weighted);
+  return { lossSum: tf.scalar(r.lossSum), weighted: tf.tensor1d(weighted), dlogits: r.dlogits! };
 }
 
 /**
@@ -310,8 +312,11 @@ export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weight
  * its weight is 0). dlogits = w·(softmax − onehot) is written row by row over the softmax's own storage on
  * wasm: one vectorised Softmax kernel instead of exp/log/oneHot/cast kernels over [N, V] (the int→float Cast
  * alone ran in JS). The loss is −log pₜ, or logsumexp − logitₜ from the logits when pₜ underflows to 0.
+ * Weights may be negative (DPO's rejected responses). `perToken`, when given, receives each wᵢ·nllᵢ.
  */
-export function crossEntropyOf(tf: Tf, logits: Tensor2D, targets: Int32Array, weights: Float32Array, withGrad: boolean): { lossSum: number; dlogits: Tensor2D | null } {
+export function crossEntropyOf(
+  tf: Tf, logits: Tensor2D, targets: Int32Array, weights: Float32Array, withGrad: boolean, perToken?: Float32Array,
+): { lossSum: number; dlogits: Tensor2D | null } {
   const [N, V] = logits.shape;
   const p = tf.softmax(logits) as Tensor2D;
   const inPlace = peekIsStorage(tf);
@@ -326,7 +331,9 @@ export function crossEntropyOf(tf: Tf, logits: Tensor2D, targets: Int32Array, we
     }
     const t = targets[i];
     const pt = pv[o + t];
-    lossSum += w * (pt > 0 ? -Math.log(pt) : nllFromLogits(peek(tf, logits).subarray(o, o + V), t));
+    const loss = w * (pt > 0 ? -Math.log(pt) : nllFromLogits(peek(tf, logits).subarray(o, o + V), t));
+    lossSum += loss;
+    if (perToken) perToken[i] = loss;
     if (withGrad) {
       for (let j = o; j < o + V; j++) pv[j] *= w;
       pv[o + t] -= w;
