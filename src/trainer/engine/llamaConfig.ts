@@ -117,6 +117,40 @@ function ropeScalingFromHf(raw: unknown, key: string, fail: (field: string, why:
   return fail(`${key}.rope_type`, `is ${JSON.stringify(type ?? null)}: supported are "default", "linear" and "llama3"`);
 }
 
+/**
+ * The config.json transformers needs to load these weights: LlamaForCausalLM, or Qwen2ForCausalLM when q/k/v carry
+ * biases (a Llama config's attention_bias would also expect an o_proj bias). llamaConfigFromHf reads it back equal.
+ */
+export function llamaConfigToHf(c: LlamaConfig): Record<string, unknown> {
+  validateLlamaConfig(c);
+  const qwen = c.attentionBias;
+  const s = c.ropeScaling;
+  return {
+    architectures: [qwen ? 'Qwen2ForCausalLM' : 'LlamaForCausalLM'],
+    model_type: qwen ? 'qwen2' : 'llama',
+    vocab_size: c.vocabSize,
+    hidden_size: c.dModel,
+    intermediate_size: c.dFF,
+    num_hidden_layers: c.nLayers,
+    num_attention_heads: c.nHeads,
+    num_key_value_heads: c.nKvHeads,
+    head_dim: c.headDim,
+    hidden_act: 'silu',
+    max_position_embeddings: c.contextLength,
+    rms_norm_eps: c.rmsNormEps,
+    rope_theta: c.ropeTheta,
+    rope_scaling: s === null ? null
+      : s.type === 'linear' ? { rope_type: 'linear', factor: s.factor }
+        : {
+          rope_type: 'llama3', factor: s.factor, low_freq_factor: s.lowFreqFactor, high_freq_factor: s.highFreqFactor,
+          original_max_position_embeddings: s.originalMaxPositionEmbeddings,
+        },
+    ...(qwen ? { use_sliding_window: false } : { attention_bias: false, mlp_bias: false }),
+    tie_word_embeddings: c.tieEmbeddings,
+    torch_dtype: 'float32',
+  };
+}
+
 /** The checks every LlamaConfig passes before the engine builds on it (a hand-written one included). */
 export function validateLlamaConfig(c: LlamaConfig): void {
   for (const k of ['vocabSize', 'contextLength', 'dModel', 'nLayers', 'nHeads', 'nKvHeads', 'headDim', 'dFF'] as const) {

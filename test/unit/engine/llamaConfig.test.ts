@@ -2,7 +2,7 @@
 // clear error naming the file and field for what the engine would compute differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLlamaFamily, llamaConfigFromHf } from '../../../src/trainer/engine/llamaConfig';
+import { isLlamaFamily, llamaConfigFromHf, llamaConfigToHf } from '../../../src/trainer/engine/llamaConfig';
 import { ropeInverseFrequencies } from '../../../src/trainer/engine/llamaOps';
 import { loadLlamaFixture } from './llamaFixtures';
 
@@ -71,4 +71,13 @@ test('RoPE frequencies: llama3 keeps short wavelengths, slows long ones by the f
   assert.ok(close(l3[2], 0.01 / 8) && close(l3[3], 0.001 / 8), 'wavelength > 128: divided by the factor');
   const linear = ropeInverseFrequencies({ ...base, ropeScaling: { type: 'linear', factor: 2 } });
   plain.forEach((x, i) => assert.ok(close(linear[i], x / 2)));
+});
+
+test('llamaConfigToHf writes a config.json that reads back as the same config', () => {
+  for (const name of ['llama-llama3-gqa', 'llama-qwen2-tied-bias', 'llama-linear-mha']) {
+    const { config } = loadLlamaFixture(name);
+    const json = llamaConfigToHf(config);
+    assert.deepEqual(llamaConfigFromHf(JSON.parse(JSON.stringify(json)), 'config.json'), config, name);
+  }
+  assert.deepEqual(llamaConfigToHf(loadLlamaFixture('llama-qwen2-tied-bias').config).architectures, ['Qwen2ForCausalLM']);
 });
