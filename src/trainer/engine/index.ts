@@ -61,7 +61,10 @@ class ModelEngine implements Engine {
   private readonly grad: Float32Array;
   private busy = false;
   private disposed = false;
-  /** Generation runs in this thread on its own replica (the pool's workers only split rows for gradients). */
+  /**
+   * Generation runs in this thread: on the local compute's replica, or on its own one when gradients come from
+   * worker threads (which only split rows for gradients).
+   */
   private generator: Replica | null = null;
   /** Bumped whenever the weights change, so an open generation session's cache is known to be stale. */
   private weightsVersion = 0;
@@ -131,7 +134,7 @@ class ModelEngine implements Engine {
       if (this.weightsVersion !== version) throw new Error('the weights changed since this generation session started: start a new one');
       return f();
     });
-    this.generator ??= createReplica(this.tf, this.resolved, this.layout, this.params);
+    this.generator ??= this.compute.replica ?? createReplica(this.tf, this.resolved, this.layout, this.params);
     return CachedGeneration.start(this.generator, prompts, Math.min(window, T), guard);
   }
 
@@ -167,7 +170,7 @@ class ModelEngine implements Engine {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.generator?.dispose();
+    if (this.generator !== this.compute.replica) this.generator?.dispose();
     await this.compute.dispose();
   }
 

@@ -7,7 +7,7 @@ import { createReplica, type Replica } from './replica';
 
 export class LocalCompute implements Compute {
   readonly backend: BackendInfo;
-  private readonly replica: Replica;
+  readonly replica: Replica;
 
   constructor(loaded: LoadedBackend, config: ResolvedModelConfig, layout: ParamLayout, params: Float32Array) {
     this.backend = loaded.info;
