@@ -1,9 +1,9 @@
 // The KV cache of a generation session and the attention of new tokens over it.
-// Keys and values live in plain Float32Arrays, one [rows, heads, window, headDim] block per layer, not in
+// Keys and values live in plain Float32Arrays, one [rows, kvHeads, window, headDim] block per layer, not in
 // tensors: a new token's attention is a matrix-vector product per (row, head) over at most `window` cached
 // positions (a few thousand multiply-adds), where a TensorFlow.js op costs tens of microseconds just to
 // dispatch on wasm, so the loops below run faster in JS than hundreds of tiny matMuls would. The big
-// products (projections, MLP, logits) stay 2-D tfjs matMuls in generation.ts.
+// products (projections, MLP, logits) stay 2-D tfjs matMuls in the model's own forward (Replica.generationForward).
 
 import type { HeadRows } from './replica';
 
