@@ -7,7 +7,7 @@ import type { Tf } from '../backend/index';
 import type { LlamaConfig } from './types';
 import type { ParamLayout } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
-import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, type RowSlice } from './rows';
+import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import { crossEntropy, sumRows } from './ops';
 import * as lo from './llamaOps';
 
@@ -137,6 +137,22 @@ export class LlamaReplica implements Replica {
     });
     this.masks.release(mask);
     return { lossSum, weightSum };
+  }
+
+  rowLosses(slice: RowSlice): Float32Array {
+    const w = this.weights();
+    const { tf } = this;
+    const T = this.checkLength(slice.batch.seqLen);
+    const rows = slice.end - slice.start;
+    const ids = rowTokens(slice, this.config.vocabSize);
+    const { targets, weights } = lossTargets(slice, this.config.vocabSize);
+    const mask = this.masks.of(slice);
+    const perToken = tf.tidy(() => {
+      const f = this.forward(w, this.embed(ids), rowPositions(slice), rows, T, { mask });
+      return crossEntropy(tf, f.logits, tf.tensor1d(targets, 'int32'), tf.tensor1d(weights)).weighted.dataSync() as Float32Array;
+    });
+    this.masks.release(mask);
+    return sumPerRow(perToken, rows, T);
   }
 
   lastLogits(sequence: readonly number[]): Float32Array {

@@ -5,7 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 import type { ParamLayout, ResolvedConfig } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
-import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, type RowSlice } from './rows';
+import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import * as ops from './ops';
 
 interface LayerWeights {
@@ -134,6 +134,21 @@ export class GptReplica implements Replica {
     });
     this.masks.release(mask);
     return { lossSum, weightSum };
+  }
+
+  /** Σₜ wₜ·nllₜ of each row, no gradients (DPO's sequence log-probabilities are their negatives). */
+  rowLosses(slice: RowSlice): Float32Array {
+    const w = this.weights();
+    const { tf } = this;
+    const T = slice.batch.seqLen;
+    const { ids, positions, targets, weights, rows } = this.inputs(slice);
+    const mask = this.masks.of(slice);
+    const perToken = tf.tidy(() => {
+      const f = this.forward(w, this.embed(ids, positions), rows, T, { mask });
+      return ops.crossEntropy(tf, f.logits, tf.tensor1d(targets, 'int32'), tf.tensor1d(weights)).weighted.dataSync() as Float32Array;
+    });
+    this.masks.release(mask);
+    return sumPerRow(perToken, rows, T);
   }
 
   /** Logits after the last token of one sequence (at most contextLength tokens). */

@@ -43,6 +43,8 @@ export interface Replica {
   accumulateGradients(slice: RowSlice, grad: Float32Array): GradientResult;
   /** Weighted loss sum over the rows, no gradients. */
   loss(slice: RowSlice): GradientResult;
+  /** Σₜ wₜ·nllₜ of each row, no gradients. */
+  rowLosses(slice: RowSlice): Float32Array;
   /** Logits after the last token of one sequence (at most contextLength tokens). */
   lastLogits(sequence: readonly number[]): Float32Array;
   /** A forward-only pass for KV-cached generation; all tensors freed before it returns. */

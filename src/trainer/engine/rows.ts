@@ -42,7 +42,10 @@ export function checkTokenIds<A extends ArrayLike<number>>(ids: A, vocabSize: nu
   return ids;
 }
 
-/** Targets and loss weights of the rows, checked; an untrained target becomes -1 (an all-zero one-hot row). */
+/**
+ * Targets and loss weights of the rows, checked; an untrained target (weight 0) becomes -1 (an all-zero one-hot
+ * row). Weights may be negative: DPO weights each token by its pair's loss coefficient.
+ */
 export function lossTargets(slice: RowSlice, vocabSize: number): { targets: Int32Array; weights: Float32Array; weightSum: number } {
   const { batch, start, end } = slice;
   const base = start * batch.seqLen;
@@ -52,11 +55,11 @@ export function lossTargets(slice: RowSlice, vocabSize: number): { targets: Int3
   let weightSum = 0;
   for (let i = 0; i < n; i++) {
     const wi = batch.weights[base + i];
-    if (!(wi >= 0) || !Number.isFinite(wi)) throw new Error(`loss weight ${wi} must be a finite number ≥ 0`);
+    if (!Number.isFinite(wi)) throw new Error(`loss weight ${wi} must be a finite number`);
     const y = batch.targets[base + i];
-    if (wi > 0 && !(y >= 0 && y < vocabSize)) throw new Error(`target id ${y} is outside the vocabulary (0..${vocabSize - 1})`);
+    if (wi !== 0 && !(y >= 0 && y < vocabSize)) throw new Error(`target id ${y} is outside the vocabulary (0..${vocabSize - 1})`);
     // A target that is never trained may be anything (e.g. -1 padding).
-    targets[i] = wi > 0 ? y : -1;
+    targets[i] = wi !== 0 ? y : -1;
     weights[i] = wi;
     weightSum += wi;
   }
@@ -119,6 +122,17 @@ export function sequenceSlice(sequence: readonly number[]): RowSlice {
   const T = sequence.length;
   const batch: Batch = { batchSize: 1, seqLen: T, tokens: Int32Array.from(sequence), targets: new Int32Array(T), weights: new Float32Array(T) };
   return { batch, start: 0, end: 1 };
+}
+
+/** Per-token values [rows, T] summed along each row. */
+export function sumPerRow(perToken: Float32Array, rows: number, T: number): Float32Array {
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let t = 0; t < T; t++) sum += perToken[r * T + t];
+    out[r] = sum;
+  }
+  return out;
 }
 
 export function addInto(dst: Float32Array, offset: number, src: Float32Array): void {

@@ -38,6 +38,20 @@ for (const name of LLAMA_FIXTURES) {
     assert.ok(maxAbsDiff(logits[0], logits[1]) > 0.1);
     const { lossSum } = await engine.evalLoss(f.batch);
     assert.ok(Math.abs(lossSum - f.lossSum) < 1e-5 * Math.abs(f.lossSum), `loss ${lossSum} vs ${f.lossSum}`);
+    // Per-row losses (DPO's sequence log-probabilities) add up to the same sum, row by row from the reference logits.
+    const rows = await engine.rowLosses(f.batch);
+    const T = f.batch.seqLen;
+    for (let r = 0; r < f.batch.batchSize; r++) {
+      let expected = 0;
+      for (let t = 0; t < T; t++) {
+        const i = r * T + t;
+        const l = f.logits.subarray(i * V, (i + 1) * V);
+        const max = Math.max(...l);
+        const lse = max + Math.log(l.reduce((a, x) => a + Math.exp(x - max), 0));
+        expected += f.batch.weights[i] * (lse - l[f.batch.targets[i]]);
+      }
+      assert.ok(Math.abs(rows[r] - expected) < 1e-5 * Math.abs(expected), `row ${r}: ${rows[r]} vs ${expected}`);
+    }
     await engine.dispose();
   });
 
