@@ -1,11 +1,14 @@
 // Where gradients are computed: one replica in this thread, or data-parallel worker threads (pool.ts).
 // Both accumulate summed (not averaged) gradients so splitting rows never changes the maths.
 import type { Batch, BackendInfo } from './types';
+import type { Replica } from './replica';
 
 export interface GradientResult { lossSum: number; weightSum: number }
 
 export interface Compute {
   readonly backend: BackendInfo;
+  /** The replica computing in this thread, if any: generation reuses it rather than hold a second copy of the weights. */
+  readonly replica?: Replica;
   /** Adds the gradient of Σ wᵢ·lossᵢ over all micro-batches into `grad`. */
   gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult>;
   loss(batch: Batch): Promise<GradientResult>;

@@ -1,11 +1,14 @@
 // The KV cache of a generation session and the attention of new tokens over it.
-// Keys and values live in plain Float32Arrays, one [rows, heads, window, headDim] block per layer, not in
+// Keys and values live in plain Float32Arrays, one [rows, kvHeads, window, headDim] block per layer, not in
 // tensors: a new token's attention is a matrix-vector product per (row, head) over at most `window` cached
 // positions (a few thousand multiply-adds), where a TensorFlow.js op costs tens of microseconds just to
 // dispatch on wasm, so the loops below run faster in JS than hundreds of tiny matMuls would. The big
-// products (projections, MLP, logits) stay 2-D tfjs matMuls in generation.ts.
+// products (projections, MLP, logits) stay 2-D tfjs matMuls in the model's own forward (Replica.generationForward).
 
-export interface CacheShape { rows: number; layers: number; heads: number; headDim: number; window: number }
+import type { HeadRows } from './replica';
+
+/** `kvHeads` < `heads`: grouped-query attention, each contiguous group of query heads reads one kv head. */
+export interface CacheShape { rows: number; layers: number; heads: number; kvHeads: number; headDim: number; window: number }
 
 export class KvCache {
   private readonly keys: Float32Array[];
@@ -14,54 +17,53 @@ export class KvCache {
   readonly length: Int32Array;
 
   constructor(readonly shape: CacheShape) {
-    const { rows, layers, heads, headDim, window } = shape;
-    const size = rows * heads * window * headDim;
+    const { rows, layers, kvHeads, headDim, window } = shape;
+    const size = rows * kvHeads * window * headDim;
     this.keys = Array.from({ length: layers }, () => new Float32Array(size));
     this.values = Array.from({ length: layers }, () => new Float32Array(size));
     this.length = new Int32Array(rows);
   }
 
-  /**
-   * Copies k and v of `row` at position `pos` of its window out of a fused qkv row (columns q | k | v,
-   * heads contiguous in each, as the model's c_attn produces them).
-   */
-  write(layer: number, row: number, pos: number, qkv: Float32Array, at: number): void {
-    const { heads: H, headDim: hd, window: W } = this.shape;
-    const D = H * hd;
+  /** Copies k and v of token `i` of the model's new keys and values to `row` at position `pos` of its window. */
+  write(layer: number, row: number, pos: number, k: HeadRows, v: HeadRows, i: number): void {
+    const { kvHeads: H, headDim: hd, window: W } = this.shape;
     const K = this.keys[layer];
     const V = this.values[layer];
     for (let h = 0; h < H; h++) {
       const dst = ((row * H + h) * W + pos) * hd;
-      const src = at + h * hd;
+      const ks = i * k.stride + k.offset + h * hd;
+      const vs = i * v.stride + v.offset + h * hd;
       for (let d = 0; d < hd; d++) {
-        K[dst + d] = qkv[src + D + d];
-        V[dst + d] = qkv[src + 2 * D + d];
+        K[dst + d] = k.data[ks + d];
+        V[dst + d] = v.data[vs + d];
       }
     }
   }
 
   /**
-   * Causal attention of one new query per row over that row's cached positions [0, pos], written as
-   * heads-concatenated [n, D] rows into `out`. `qkv` holds the n new tokens' fused projections, whose k and v
-   * must already be written at `pos`. Softmax in float64 with the max subtracted, as tf.softmax does in float32.
+   * Causal attention of one new query per row (token i of `q`) over that row's cached positions [0, pos],
+   * returned as heads-concatenated [n, heads·headDim] rows. The new tokens' k and v must already be written at
+   * `pos`. Softmax in float64 with the max subtracted, as tf.softmax does in float32.
    */
-  attend(layer: number, rows: readonly number[], positions: readonly number[], qkv: Float32Array, out: Float32Array): void {
-    const { heads: H, headDim: hd, window: W } = this.shape;
+  attend(layer: number, rows: readonly number[], positions: readonly number[], qRows: HeadRows): Float32Array {
+    const { heads: H, kvHeads: Hkv, headDim: hd, window: W } = this.shape;
     const D = H * hd;
     const K = this.keys[layer];
     const V = this.values[layer];
     const scale = 1 / Math.sqrt(hd);
     const p = new Float64Array(W);
+    const out = new Float32Array(rows.length * D);
+    const qd = qRows.data;
     rows.forEach((row, i) => {
       const n = positions[i] + 1;
       for (let h = 0; h < H; h++) {
-        const q = i * 3 * D + h * hd;
-        const base = (row * H + h) * W * hd;
+        const q = i * qRows.stride + qRows.offset + h * hd;
+        const base = (row * Hkv + Math.floor(h / (H / Hkv))) * W * hd;
         let max = -Infinity;
         for (let j = 0; j < n; j++) {
           let s = 0;
           const k = base + j * hd;
-          for (let d = 0; d < hd; d++) s += qkv[q + d] * K[k + d];
+          for (let d = 0; d < hd; d++) s += qd[q + d] * K[k + d];
           p[j] = s * scale;
           if (p[j] > max) max = p[j];
         }
@@ -76,5 +78,6 @@ export class KvCache {
         }
       }
     });
+    return out;
   }
 }

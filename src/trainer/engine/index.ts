@@ -2,18 +2,19 @@
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
 import { availableParallelism } from 'node:os';
-import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
-import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
+import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, ModelConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
+import { initParams, paramLayout, resolveModelConfig, toNamed, fromNamed, type ParamLayout, type ResolvedModelConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
 import { LocalCompute } from './local';
 import { PoolCompute } from './pool';
-import { GptReplica } from './model';
+import { createReplica, type Replica } from './replica';
 import { CachedGeneration } from './generation';
 import { loadBackend, type BackendName, type Tf } from '../backend/index';
 
 export interface CreateEngineOptions {
-  config: GptConfig;
+  /** The architecture (GPT-2 or Llama family) picks the model the replicas run. */
+  config: ModelConfig;
   /** Seeds the weight init (ignored when `params` is given). Same seed → same weights on every backend. */
   seed: number;
   /** Start from these weights (e.g. a checkpoint) instead of a fresh init. */
@@ -34,7 +35,7 @@ export interface CreateEngineOptions {
 }
 
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
-  const config = resolveConfig(options.config);
+  const config = resolveModelConfig(options.config);
   const layout = paramLayout(config);
   const params = sharedFloats(layout.total);
   if (options.params) fromNamed(layout, options.params, params);
@@ -45,12 +46,12 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
     ? await PoolCompute.start(loaded.info, config, params, threads, wasmThreads)
     : new LocalCompute(loaded, config, layout, params);
-  return new GptEngine(options.config, config, layout, params, compute, loaded.tf);
+  return new ModelEngine(options.config, config, layout, params, compute, loaded.tf);
 }
 
 /** Parameter count of a config without building an engine. */
-export function countParameters(config: GptConfig): number {
-  return paramLayout(resolveConfig(config)).total;
+export function countParameters(config: ModelConfig): number {
+  return paramLayout(resolveModelConfig(config)).total;
 }
 
 /** A SharedArrayBuffer-backed array, so worker threads read the same weights without copies. */
@@ -59,21 +60,24 @@ function sharedFloats(n: number): Float32Array<ArrayBuffer> {
   return new Float32Array(new SharedArrayBuffer(n * 4)) as unknown as Float32Array<ArrayBuffer>;
 }
 
-class GptEngine implements Engine {
+class ModelEngine implements Engine {
   readonly backend: BackendInfo;
   readonly parameterCount: number;
   private optimizer: AdamW;
   private readonly grad: Float32Array;
   private busy = false;
   private disposed = false;
-  /** Generation runs in this thread on its own replica (the pool's workers only split rows for gradients). */
-  private generator: GptReplica | null = null;
+  /**
+   * Generation runs in this thread: on the local compute's replica, or on its own one when gradients come from
+   * worker threads (which only split rows for gradients).
+   */
+  private generator: Replica | null = null;
   /** Bumped whenever the weights change, so an open generation session's cache is known to be stale. */
   private weightsVersion = 0;
 
   constructor(
-    readonly config: GptConfig,
-    private readonly resolved: ResolvedConfig,
+    readonly config: ModelConfig,
+    private readonly resolved: ResolvedModelConfig,
     private readonly layout: ParamLayout,
     private readonly params: Float32Array,
     private readonly compute: Compute,
@@ -146,8 +150,8 @@ class GptEngine implements Engine {
       if (this.weightsVersion !== version) throw new Error('the weights changed since this generation session started: start a new one');
       return f();
     });
-    this.generator ??= new GptReplica(this.tf, this.resolved, this.layout, this.params);
-    return CachedGeneration.start(this.tf, this.generator, prompts, Math.min(window, T), guard);
+    this.generator ??= this.compute.replica ?? createReplica(this.tf, this.resolved, this.layout, this.params);
+    return CachedGeneration.start(this.generator, prompts, Math.min(window, T), guard);
   }
 
   async getState(): Promise<EngineState> {
@@ -182,7 +186,7 @@ class GptEngine implements Engine {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.generator?.dispose();
+    if (this.generator !== this.compute.replica) this.generator?.dispose();
     await this.compute.dispose();
   }
 

@@ -2,16 +2,16 @@
 import type { Batch, BackendInfo } from './types';
 import type { Compute, GradientResult } from './compute';
 import type { LoadedBackend } from '../backend/index';
-import type { ParamLayout, ResolvedConfig } from './params';
-import { GptReplica } from './model';
+import type { ParamLayout, ResolvedModelConfig } from './params';
+import { createReplica, type Replica } from './replica';
 
 export class LocalCompute implements Compute {
   readonly backend: BackendInfo;
-  private readonly replica: GptReplica;
+  readonly replica: Replica;
 
-  constructor(loaded: LoadedBackend, config: ResolvedConfig, layout: ParamLayout, params: Float32Array) {
+  constructor(loaded: LoadedBackend, config: ResolvedModelConfig, layout: ParamLayout, params: Float32Array) {
     this.backend = loaded.info;
-    this.replica = new GptReplica(loaded.tf, config, layout, params);
+    this.replica = createReplica(loaded.tf, config, layout, params);
   }
 
   async gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult> {

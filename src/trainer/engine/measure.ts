@@ -1,10 +1,10 @@
 // Training throughput on synthetic data, shared by `instruct-studio bench-train` and `npm run bench train`.
 import { createEngine } from './index';
 import { uniform } from './rng';
-import type { Batch, GptConfig, OptimizerSettings } from './types';
+import type { Batch, ModelConfig, OptimizerSettings } from './types';
 
 export interface MeasureOptions {
-  config: GptConfig;
+  config: ModelConfig;
   batchSize: number;
   steps: number;
   /** Untimed steps first (worker start-up, wasm heap growth). */

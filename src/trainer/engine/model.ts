@@ -3,8 +3,9 @@
 // optimizer and the weights' master copy live outside it in plain Float32Arrays (see adamw.ts).
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
-import type { Batch } from './types';
 import type { ParamLayout, ResolvedConfig } from './params';
+import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
+import { AttentionMasks, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import * as ops from './ops';
 
 interface LayerWeights {
@@ -16,7 +17,7 @@ interface LayerWeights {
   fc2W: Tensor2D; fc2WT: Tensor2D; fc2B: Tensor1D;
 }
 
-export interface DeviceWeights {
+interface DeviceWeights {
   layers: LayerWeights[];
   lnfg: Tensor1D; lnfb: Tensor1D;
   /** Output projection as [D, V] for h @ W, and its transpose [V, D] for the backward. */
@@ -31,12 +32,10 @@ interface LayerCache {
   fc: { x: Tensor2D; s: Tensor2D }; g: Tensor2D;
 }
 
-/** Rows [start, end) of a batch, with positions and the attention mask derived from its segments. */
-export interface RowSlice { batch: Batch; start: number; end: number }
-
-export class GptReplica {
+export class GptReplica implements Replica {
+  readonly attention: AttentionGeometry;
   private device: DeviceWeights | null = null;
-  private causalMask: { seq: number; mask: Tensor } | null = null;
+  private readonly masks: AttentionMasks;
 
   constructor(
     private readonly tf: Tf,
@@ -44,7 +43,11 @@ export class GptReplica {
     readonly layout: ParamLayout,
     /** The weights' master copy, read when uploading; the owner calls `weightsChanged()` after writing it. */
     readonly params: Float32Array,
-  ) {}
+  ) {
+    this.masks = new AttentionMasks(tf);
+    const { nLayers, nHeads, dModel } = config;
+    this.attention = { layers: nLayers, heads: nHeads, kvHeads: nHeads, headDim: dModel / nHeads };
+  }
 
   weightsChanged(): void {
     if (this.device) for (const t of this.device.all) t.dispose();
@@ -53,27 +56,25 @@ export class GptReplica {
 
   dispose(): void {
     this.weightsChanged();
-    this.causalMask?.mask.dispose();
-    this.causalMask = null;
+    this.masks.dispose();
   }
 
   /**
    * Adds d(Σ wᵢ·lossᵢ)/dθ over the rows into `grad` (same layout as params) and returns the weighted loss sum.
    * Summed, not averaged: the caller divides by the trained-token count of the whole step.
-   * Parameter gradients go straight from the backend's memory into `grad` (ops.*Into), and each layer's
-   * activations are freed as soon as its backward is done: the wasm heap grows to the peak of live
-   * tensors and never shrinks, so that peak is the process's memory.
    */
   accumulateGradients(slice: RowSlice, grad: Float32Array): { lossSum: number; weightSum: number } {
     const w = this.weights();
     const { tf } = this;
     const { dModel: D, nLayers: L, tieEmbeddings } = this.config;
-    const { tokens: x0, positions, mask, targets, weights, weightSum, rows } = this.inputs(slice, true);
+    const { ids, positions, targets, weights, weightSum, rows } = this.inputs(slice);
+    const mask = this.masks.of(slice);
     const g = (name: string) => {
       const s = this.layout.byName.get(name)!;
       return grad.subarray(s.offset, s.offset + s.size);
     };
-    const f = this.forward(w, x0, mask, rows, slice.batch.seqLen, true);
+    const x0 = this.embed(ids, positions);
+    const f = this.forward(w, x0, rows, slice.batch.seqLen, { mask, keep: true });
     let lossSum = 0;
     let dh = tf.tidy(() => {
       const ce = ops.crossEntropyOf(tf, f.logits, targets, weights, true);
@@ -109,9 +110,8 @@ export class GptReplica {
     const dx0 = ops.peek(tf, dh);
     const wte = this.layout.byName.get('wte.weight')!.offset;
     const wpe = this.layout.byName.get('wpe.weight')!.offset;
-    const base = slice.start * slice.batch.seqLen;
     for (let r = 0; r < dx0.length / D; r++) {
-      const a = wte + slice.batch.tokens[base + r] * D;
+      const a = wte + ids[r] * D;
       const b = wpe + positions[r] * D;
       for (let d = 0; d < D; d++) {
         grad[a + d] += dx0[r * D + d];
@@ -119,7 +119,7 @@ export class GptReplica {
       }
     }
     tf.dispose([dh, x0]);
-    if (mask !== this.causalMask?.mask) mask.dispose();
+    this.masks.release(mask);
     return { lossSum, weightSum };
   }
 
@@ -127,13 +127,13 @@ export class GptReplica {
   loss(slice: RowSlice): { lossSum: number; weightSum: number } {
     const w = this.weights();
     const { tf } = this;
-    const { tokens: x0, mask, targets, weights, weightSum, rows } = this.inputs(slice, true);
+    const { ids, positions, targets, weights, weightSum, rows } = this.inputs(slice);
+    const mask = this.masks.of(slice);
     const lossSum = tf.tidy(() => {
-      const f = this.forward(w, x0, mask, rows, slice.batch.seqLen, false);
+      const f = this.forward(w, this.embed(ids, positions), rows, slice.batch.seqLen, { mask });
       return ops.crossEntropyOf(tf, f.logits, targets, weights, false).lossSum;
     });
-    x0.dispose();
-    if (mask !== this.causalMask?.mask) mask.dispose();
+    this.masks.release(mask);
     return { lossSum, weightSum };
   }
 
@@ -142,65 +142,76 @@ export class GptReplica {
     const w = this.weights();
     const { tf } = this;
     const T = slice.batch.seqLen;
-    const { tokens: x0, mask, targets, weights, rows } = this.inputs(slice, true);
+    const { ids, positions, targets, weights, rows } = this.inputs(slice);
+    const mask = this.masks.of(slice);
     const perToken = new Float32Array(rows * T);
     tf.tidy(() => {
-      const f = this.forward(w, x0, mask, rows, T, false);
+      const f = this.forward(w, this.embed(ids, positions), rows, T, { mask });
       ops.crossEntropyOf(tf, f.logits, targets, weights, false, perToken);
     });
-    x0.dispose();
-    if (mask !== this.causalMask?.mask) mask.dispose();
-    const out = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let sum = 0;
-      for (let t = 0; t < T; t++) sum += perToken[r * T + t];
-      out[r] = sum;
-    }
-    return out;
+    this.masks.release(mask);
+    return sumPerRow(perToken, rows, T);
   }
 
   /** Logits after the last token of one sequence (at most contextLength tokens). */
   lastLogits(sequence: readonly number[]): Float32Array {
-    const { tf } = this;
     const w = this.weights();
+    const slice = sequenceSlice(sequence);
     const T = sequence.length;
-    const batch: Batch = {
-      batchSize: 1, seqLen: T, tokens: Int32Array.from(sequence),
-      targets: new Int32Array(T), weights: new Float32Array(T),
-    };
-    const { tokens: x0, mask } = this.inputs({ batch, start: 0, end: 1 }, false);
-    const out = tf.tidy(() => {
-      const h = this.forward(w, x0, mask, 1, T, false, true);
-      return h.logits.dataSync() as Float32Array;
-    });
-    x0.dispose();
-    if (mask !== this.causalMask?.mask) mask.dispose();
+    const { ids, positions } = this.inputs(slice);
+    const mask = this.masks.of(slice);
+    const out = this.tf.tidy(() => this.forward(w, this.embed(ids, positions), 1, T, { mask, outputs: [T - 1] }).logits.dataSync() as Float32Array);
+    this.masks.release(mask);
     return out;
   }
 
+  generationForward(input: GenerationInput, hooks: GenerationHooks): Float32Array[] {
+    const w = this.weights();
+    const { tf } = this;
+    const V = this.config.vocabSize;
+    const ids = checkTokenIds(Int32Array.from(input.ids), V);
+    return tf.tidy(() => {
+      const mask = hooks.attend ? null : causalMask(tf, input.seq);
+      const { logits } = this.forward(w, this.embed(ids, input.positions), input.rows, input.seq, { mask, outputs: input.outputs, hooks });
+      const all = logits.dataSync() as Float32Array;
+      return input.outputs.map((_, i) => all.slice(i * V, (i + 1) * V));
+    });
+  }
+
   /**
-   * With `keep`, each layer runs in its own tf.tidy that keeps only what the backward needs (the caller
-   * disposes it layer by layer); without, the caller's tidy frees everything.
+   * The model over embedded tokens x0 [rows·seq, D]. `keep`: return each layer's activations for the backward,
+   * each layer in its own tf.tidy that keeps only what the backward reads (the caller frees them layer by layer:
+   * the wasm heap grows to the peak of live tensors and never shrinks). `outputs`: only these token indexes reach
+   * the final LayerNorm and head. `hooks`: generation's cache.
    */
-  private forward(w: DeviceWeights, x0: Tensor2D, mask: Tensor, rows: number, seq: number, keep: boolean, lastOnly = false) {
+  private forward(w: DeviceWeights, x0: Tensor2D, rows: number, seq: number, opts: { mask: Tensor | null; keep?: boolean; outputs?: readonly number[]; hooks?: GenerationHooks }) {
     const { tf } = this;
     const eps = this.config.layerNormEps;
+    const D = this.config.dModel;
     const shape = this.attentionShape(rows, seq);
     const caches: LayerCache[] = [];
     let h = x0;
-    for (const lw of w.layers) {
+    w.layers.forEach((lw, layer) => {
       const block = () => {
         const ln1 = ops.layerNorm(tf, h, lw.ln1g, lw.ln1b, eps);
-        const att = ops.attention(tf, ops.linear(tf, ln1.y, lw.attnW, lw.attnB), mask, shape);
+        const qkv = ops.linear(tf, ln1.y, lw.attnW, lw.attnB);
+        let att: { y: Tensor2D; cache?: ops.AttentionCache } | undefined;
+        if (opts.hooks) {
+          // Fused columns q | k | v, heads contiguous in each (HF GPT-2's c_attn).
+          const src = qkv.dataSync() as Float32Array;
+          opts.hooks.kv(layer, { data: src, stride: 3 * D, offset: D }, { data: src, stride: 3 * D, offset: 2 * D });
+          if (opts.hooks.attend) att = { y: tf.tensor2d(opts.hooks.attend(layer, { data: src, stride: 3 * D, offset: 0 }), [src.length / (3 * D), D]) };
+        }
+        att ??= ops.attention(tf, qkv, opts.mask!, shape);
         const h1 = tf.add(h, ops.linear(tf, att.y, lw.projW, lw.projB)) as Tensor2D;
         const ln2 = ops.layerNorm(tf, h1, lw.ln2g, lw.ln2b, eps);
         const fc = ops.gelu(tf, ops.linear(tf, ln2.y, lw.fcW, lw.fcB));
         const out = tf.add(h1, ops.linear(tf, fc.y, lw.fc2W, lw.fc2B)) as Tensor2D;
-        return { out, cache: { ln1: ln1.cache, a: ln1.y, att: att.cache, attY: att.y, ln2: ln2.cache, m: ln2.y, fc: fc.cache, g: fc.y } };
+        return { out, cache: { ln1: ln1.cache, a: ln1.y, att: att.cache!, attY: att.y, ln2: ln2.cache, m: ln2.y, fc: fc.cache, g: fc.y } };
       };
-      if (!keep) {
+      if (!opts.keep) {
         h = block().out;
-        continue;
+        return;
       }
       let kept: ReturnType<typeof block> | undefined;
       tf.tidy(() => {
@@ -210,14 +221,14 @@ export class GptReplica {
       if (h !== x0) h.dispose();
       h = kept!.out;
       caches.push(kept!.cache);
-    }
-    if (lastOnly) h = tf.slice(h, [h.shape[0] - 1, 0], [1, -1]) as Tensor2D;
+    });
+    if (opts.outputs) h = tf.gather(h, Array.from(opts.outputs)) as Tensor2D;
     const hf = h;
     const head = () => {
       const lnf = ops.layerNorm(tf, hf, w.lnfg, w.lnfb, eps);
       return { lnf, logits: tf.matMul(lnf.y, w.lmW) as Tensor2D };
     };
-    if (!keep) return { ...head(), caches };
+    if (!opts.keep) return { ...head(), caches };
     let kept: ReturnType<typeof head> | undefined;
     tf.tidy(() => {
       kept = head();
@@ -233,88 +244,35 @@ export class GptReplica {
     return { batch: rows, seq, heads: H, headDim: D / H };
   }
 
-  /** Embeds tokens in JS (a row copy is cheaper than a one-hot matMul), and builds positions, mask and targets. */
-  private inputs(slice: RowSlice, withTargets: boolean) {
-    const { tf } = this;
-    const { batch, start, end } = slice;
-    const { vocabSize: V, dModel: D, contextLength } = this.config;
-    const T = batch.seqLen;
-    const rows = end - start;
-    if (T > contextLength) throw new Error(`sequence length ${T} exceeds the model's context length ${contextLength}`);
-    const base = start * T;
-    const n = rows * T;
-    const positions = new Int32Array(n);
-    const seg = batch.segments;
-    for (let r = 0; r < rows; r++) {
-      let p = 0;
-      for (let t = 0; t < T; t++) {
-        const i = r * T + t;
-        if (seg && t > 0 && seg[base + i] !== seg[base + i - 1]) p = 0;
-        positions[i] = p++;
-      }
-    }
-    const wte = this.layout.byName.get('wte.weight')!.offset;
-    const wpe = this.layout.byName.get('wpe.weight')!.offset;
-    const x = new Float32Array(n * D);
-    const P = this.params;
-    for (let i = 0; i < n; i++) {
-      const tok = batch.tokens[base + i];
-      if (!(tok >= 0 && tok < V)) throw new Error(`token id ${tok} is outside the vocabulary (0..${V - 1})`);
-      const a = wte + tok * D;
-      const b = wpe + positions[i] * D;
-      for (let d = 0; d < D; d++) x[i * D + d] = P[a + d] + P[b + d];
-    }
-    const tgt = new Int32Array(n);
-    const wts = new Float32Array(n);
-    let weightSum = 0;
-    if (withTargets) {
-      for (let i = 0; i < n; i++) {
-        const wi = batch.weights[base + i];
-        if (!Number.isFinite(wi)) throw new Error(`loss weight ${wi} must be a finite number`);
-        const y = batch.targets[base + i];
-        if (wi !== 0 && !(y >= 0 && y < V)) throw new Error(`target id ${y} is outside the vocabulary (0..${V - 1})`);
-        // A target that is never trained may be anything (e.g. -1 padding); one-hot of -1 is an all-zero row.
-        tgt[i] = wi !== 0 ? y : -1;
-        wts[i] = wi;
-        weightSum += wi;
-      }
-    }
+  /** Token ids, positions and loss targets of the rows, checked. */
+  private inputs(slice: RowSlice) {
+    const T = slice.batch.seqLen;
+    if (T > this.config.contextLength) throw new Error(`sequence length ${T} exceeds the model's context length ${this.config.contextLength}`);
     return {
-      tokens: tf.tensor2d(x, [n, D]),
-      positions,
-      mask: seg ? this.segmentMask(seg, base, rows, T) : this.causal(T),
-      targets: tgt,
-      weights: wts,
-      weightSum,
-      rows,
+      ids: rowTokens(slice, this.config.vocabSize),
+      positions: rowPositions(slice),
+      ...lossTargets(slice, this.config.vocabSize),
+      rows: slice.end - slice.start,
     };
   }
 
-  private causal(T: number): Tensor {
-    if (this.causalMask?.seq !== T) {
-      this.causalMask?.mask.dispose();
-      const m = new Float32Array(T * T);
-      for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = NEG;
-      this.causalMask = { seq: T, mask: this.tf.tensor4d(m, [1, 1, T, T]) };
+  /** Token + position embeddings, looked up in the master weights in JS (a row copy is cheaper than a one-hot matMul). */
+  private embed(ids: ArrayLike<number>, positions: ArrayLike<number>): Tensor2D {
+    const D = this.config.dModel;
+    const wte = this.layout.byName.get('wte.weight')!.offset;
+    const wpe = this.layout.byName.get('wpe.weight')!.offset;
+    const x = new Float32Array(ids.length * D);
+    const P = this.params;
+    for (let i = 0; i < ids.length; i++) {
+      const a = wte + ids[i] * D;
+      const b = wpe + positions[i] * D;
+      for (let d = 0; d < D; d++) x[i * D + d] = P[a + d] + P[b + d];
     }
-    return this.causalMask.mask;
+    return this.tf.tensor2d(x, [ids.length, D]);
   }
 
-  private segmentMask(seg: Int32Array, base: number, rows: number, T: number): Tensor {
-    const m = new Float32Array(rows * T * T);
-    for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < T; i++) {
-        const si = seg[base + r * T + i];
-        for (let j = 0; j < T; j++) {
-          if (j > i || seg[base + r * T + j] !== si) m[(r * T + i) * T + j] = NEG;
-        }
-      }
-    }
-    return this.tf.tensor4d(m, [rows, 1, T, T]);
-  }
-
-  /** The weights as tensors, uploaded from the master copy on first use after a change (also read by generation.ts). */
-  weights(): DeviceWeights {
+  /** The weights as tensors, uploaded from the master copy on first use after a change. */
+  private weights(): DeviceWeights {
     if (this.device) return this.device;
     const { tf } = this;
     const all: Tensor[] = [];
@@ -353,8 +311,6 @@ export class GptReplica {
     return this.device;
   }
 }
-
-const NEG = -1e9;
 
 /** What a layer's backward reads: kept past the forward's scope, freed right after that backward. */
 function cacheTensors(c: LayerCache): Tensor[] {

@@ -62,7 +62,7 @@ export function split2d(tf: Tf, data: Float32Array, rows: number, cols: number):
 }
 
 /** Each [rows, cols] block of `data` transposed, as 2-D tensors [cols, rows]. */
-function splitTransposed(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
+export function splitTransposed(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
   const size = rows * cols;
   const out: Tensor2D[] = [];
   const t = new Float32Array(size);
@@ -79,7 +79,7 @@ function splitTransposed(tf: Tf, data: Float32Array, rows: number, cols: number)
  * as [T, hd] (or [hd, T] when `transposed`). Gathering in JS replaces 4-D/5-D tf.transposes, which take
  * ~500 ns per element on wasm (their generic path), against ~1 ns here.
  */
-function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset: number, transposed: boolean): Float32Array {
+export function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset: number, transposed: boolean): Float32Array {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
   const out = new Float32Array(B * H * T * hd);
   for (let b = 0; b < B; b++) {
@@ -96,7 +96,7 @@ function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset
 }
 
 /** The inverse of gatherHeads (not transposed): per-head [T, hd] results written into columns of [B·T, width]. */
-function scatterHeads(tf: Tf, heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
+export function scatterHeads(tf: Tf, heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
   const { seq: T, heads: H, headDim: hd } = s;
   heads.forEach((tensor, i) => {
     const b = Math.floor(i / H);

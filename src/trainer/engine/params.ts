@@ -1,10 +1,13 @@
-// The model's parameters as one flat Float32Array with Hugging Face GPT-2 names and offsets.
+// The model's parameters as one flat Float32Array with Hugging Face names and offsets (GPT-2 or Llama).
 // One buffer makes the optimizer a single loop and lets data-parallel workers share weights and
 // gradients through a SharedArrayBuffer without copying.
-import type { GptConfig, NamedArrays } from './types';
+import type { GptConfig, LlamaConfig, ModelConfig, NamedArrays } from './types';
 import { fillNormal, seedFor } from './rng';
+import { validateLlamaConfig } from './llamaConfig';
 
+/** A GptConfig with its defaults filled in. */
 export interface ResolvedConfig {
+  architecture: 'gpt2';
   vocabSize: number;
   contextLength: number;
   dModel: number;
@@ -17,6 +20,7 @@ export interface ResolvedConfig {
 
 export function resolveConfig(c: GptConfig): ResolvedConfig {
   const r: ResolvedConfig = {
+    architecture: 'gpt2',
     vocabSize: c.vocabSize,
     contextLength: c.contextLength,
     dModel: c.dModel,
@@ -32,6 +36,17 @@ export function resolveConfig(c: GptConfig): ResolvedConfig {
   if (!(r.layerNormEps > 0 && Number.isFinite(r.layerNormEps))) throw new Error(`GptConfig.layerNormEps must be a positive number, got ${r.layerNormEps}`);
   if (r.dModel % r.nHeads !== 0) throw new Error(`GptConfig.dModel (${r.dModel}) must be divisible by nHeads (${r.nHeads})`);
   return r;
+}
+
+/** Any architecture's config, checked and complete (a LlamaConfig has no defaults to fill). */
+export type ResolvedModelConfig = ResolvedConfig | LlamaConfig;
+
+export function resolveModelConfig(c: ModelConfig): ResolvedModelConfig {
+  if (c.architecture === 'llama') {
+    validateLlamaConfig(c);
+    return { ...c };
+  }
+  return resolveConfig(c);
 }
 
 export interface ParamSpec {
@@ -50,8 +65,11 @@ export interface ParamLayout {
   total: number;
 }
 
-export function paramLayout(c: ResolvedConfig): ParamLayout {
-  const { vocabSize: V, contextLength: T, dModel: D, dFF: F, nLayers: L } = c;
+export function paramLayout(c: ResolvedModelConfig): ParamLayout {
+  return c.architecture === 'llama' ? llamaLayout(c) : gptLayout(c);
+}
+
+function layoutBuilder() {
   const specs: ParamSpec[] = [];
   let offset = 0;
   const add = (name: string, shape: number[], init: ParamSpec['init'], decay: boolean) => {
@@ -59,6 +77,13 @@ export function paramLayout(c: ResolvedConfig): ParamLayout {
     specs.push({ name, shape, offset, size, decay, init });
     offset += size;
   };
+  const done = (): ParamLayout => ({ specs, byName: new Map(specs.map((s) => [s.name, s])), total: offset });
+  return { add, done };
+}
+
+function gptLayout(c: ResolvedConfig): ParamLayout {
+  const { vocabSize: V, contextLength: T, dModel: D, dFF: F, nLayers: L } = c;
+  const { add, done } = layoutBuilder();
   const w = { kind: 'normal' as const, std: 0.02 };
   // GPT-2 scales the init of projections that add into the residual stream by 1/sqrt(2 * layers).
   const wResidual = { kind: 'normal' as const, std: 0.02 / Math.sqrt(2 * L) };
@@ -86,7 +111,35 @@ export function paramLayout(c: ResolvedConfig): ParamLayout {
   add('ln_f.bias', [D], zeros, false);
   // HF nn.Linear layout [out, in]: logits = h @ lm_head.weight^T.
   if (!c.tieEmbeddings) add('lm_head.weight', [V, D], w, true);
-  return { specs, byName: new Map(specs.map((s) => [s.name, s])), total: offset };
+  return done();
+}
+
+/** Hugging Face LlamaForCausalLM names; every Linear is [out, in] and initialised as HF does (normal 0.02). */
+function llamaLayout(c: LlamaConfig): ParamLayout {
+  const { vocabSize: V, dModel: D, dFF: F, nLayers: L, nHeads: H, nKvHeads: Hkv, headDim: hd } = c;
+  const { add, done } = layoutBuilder();
+  const w = { kind: 'normal' as const, std: 0.02 };
+  const ones = { kind: 'ones' as const };
+  const zeros = { kind: 'zeros' as const };
+  add('model.embed_tokens.weight', [V, D], w, true);
+  for (let i = 0; i < L; i++) {
+    const p = `model.layers.${i}.`;
+    add(p + 'input_layernorm.weight', [D], ones, false);
+    add(p + 'self_attn.q_proj.weight', [H * hd, D], w, true);
+    if (c.attentionBias) add(p + 'self_attn.q_proj.bias', [H * hd], zeros, false);
+    add(p + 'self_attn.k_proj.weight', [Hkv * hd, D], w, true);
+    if (c.attentionBias) add(p + 'self_attn.k_proj.bias', [Hkv * hd], zeros, false);
+    add(p + 'self_attn.v_proj.weight', [Hkv * hd, D], w, true);
+    if (c.attentionBias) add(p + 'self_attn.v_proj.bias', [Hkv * hd], zeros, false);
+    add(p + 'self_attn.o_proj.weight', [D, H * hd], w, true);
+    add(p + 'post_attention_layernorm.weight', [D], ones, false);
+    add(p + 'mlp.gate_proj.weight', [F, D], w, true);
+    add(p + 'mlp.up_proj.weight', [F, D], w, true);
+    add(p + 'mlp.down_proj.weight', [D, F], w, true);
+  }
+  add('model.norm.weight', [D], ones, false);
+  if (!c.tieEmbeddings) add('lm_head.weight', [V, D], w, true);
+  return done();
 }
 
 export function initParams(layout: ParamLayout, seed: number, out = new Float32Array(layout.total)): Float32Array {

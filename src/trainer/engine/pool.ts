@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Batch, BackendInfo } from './types';
 import { splitRows, type Compute, type GradientResult } from './compute';
-import type { ResolvedConfig } from './params';
+import type { ResolvedModelConfig } from './params';
 import type { BackendName } from '../backend/index';
 
 export interface WorkerInit {
-  config: ResolvedConfig;
+  config: ResolvedModelConfig;
   backend: BackendName;
   /** WebAssembly kernel threads inside this worker (1: none besides the worker itself). */
   wasmThreads: number;
@@ -108,7 +108,7 @@ export class PoolCompute implements Compute {
 
   private constructor(readonly backend: BackendInfo, private readonly workers: EngineWorker[]) {}
 
-  static async start(info: BackendInfo, config: ResolvedConfig, params: Float32Array, threads: number, wasmThreads = 1): Promise<PoolCompute> {
+  static async start(info: BackendInfo, config: ResolvedModelConfig, params: Float32Array, threads: number, wasmThreads = 1): Promise<PoolCompute> {
     const backend = info.name as BackendName;
     const started = await Promise.allSettled(Array.from({ length: threads }, () => EngineWorker.start({
       config, backend, wasmThreads, params: params.buffer as SharedArrayBuffer, grad: new SharedArrayBuffer(params.length * 4),

@@ -118,7 +118,7 @@ export interface EngineState {
 }
 
 export interface Engine {
-  readonly config: GptConfig;
+  readonly config: ModelConfig;
   readonly backend: BackendInfo;
   readonly parameterCount: number;
   /** Forward + backward over the micro-batches (gradient accumulation), then one AdamW update. */

@@ -2,7 +2,7 @@
 // gradients written into its shared buffer. Bundled as dist/engineWorker.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackend } from '../backend/index';
-import { GptReplica } from './model';
+import { createReplica, type Replica } from './replica';
 import { paramLayout } from './params';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
 import type { BackendInfo } from './types';
@@ -10,7 +10,7 @@ import type { BackendInfo } from './types';
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const port = parentPort!;
-  let replica: GptReplica;
+  let replica: Replica;
   let grad: Float32Array;
   let info: BackendInfo;
   try {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     info = loaded.info;
     const layout = paramLayout(init.config);
     grad = new Float32Array(init.grad);
-    replica = new GptReplica(tf, init.config, layout, new Float32Array(init.params));
+    replica = createReplica(tf, init.config, layout, new Float32Array(init.params));
   } catch (e) {
     port.postMessage({ error: (e as Error).message });
     return;

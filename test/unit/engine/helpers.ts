@@ -7,7 +7,7 @@ export const TINY: GptConfig = { vocabSize: 17, contextLength: 8, dModel: 16, nL
 export const OPT: OptimizerSettings = { lr: 3e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, clipNorm: 1 };
 
 /** A batch of a learnable pattern (each token predicts token + 1 mod vocab), loss on every position. */
-export function patternBatch(cfg: GptConfig, batchSize: number, seqLen: number, seed: number): Batch {
+export function patternBatch(cfg: Pick<GptConfig, 'vocabSize'>, batchSize: number, seqLen: number, seed: number): Batch {
   const rnd = uniform(seed);
   const n = batchSize * seqLen;
   const tokens = new Int32Array(n);
@@ -24,7 +24,7 @@ export function patternBatch(cfg: GptConfig, batchSize: number, seqLen: number, 
 }
 
 /** Random tokens, targets and 0/1 weights. */
-export function randomBatch(cfg: GptConfig, batchSize: number, seqLen: number, seed: number): Batch {
+export function randomBatch(cfg: Pick<GptConfig, 'vocabSize'>, batchSize: number, seqLen: number, seed: number): Batch {
   const rnd = uniform(seed);
   const n = batchSize * seqLen;
   const tokens = Int32Array.from({ length: n }, () => Math.floor(rnd() * cfg.vocabSize));
