@@ -2,7 +2,7 @@
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
 import { availableParallelism } from 'node:os';
-import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
+import { isLlama, type Batch, type Engine, type EngineState, type GenerationOptions, type GenerationSession, type GptConfig, type ModelConfig, type NamedArrays, type OptimizerSettings, type StepResult, type BackendInfo } from './types';
 import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
@@ -13,7 +13,7 @@ import { CachedGeneration } from './generation';
 import { loadBackend, type BackendName, type Tf } from '../backend/index';
 
 export interface CreateEngineOptions {
-  config: GptConfig;
+  config: ModelConfig;
   /** Seeds the weight init (ignored when `params` is given). Same seed → same weights on every backend. */
   seed: number;
   /** Start from these weights (e.g. a checkpoint) instead of a fresh init. */
@@ -29,6 +29,8 @@ export interface CreateEngineOptions {
 }
 
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  // Until the Llama replica is in the engine, a Llama config must not fall through to the GPT (same field names).
+  if (isLlama(options.config)) throw new Error('Llama-family models are not supported by this engine yet');
   const config = resolveConfig(options.config);
   const layout = paramLayout(config);
   const params = sharedFloats(layout.total);

@@ -1,0 +1,74 @@
+// A Hugging Face model folder, loaded: engine config, float32 weights, tokenizer, the chat template it ships
+// (the default rendering for training and generation from it), generation defaults, and the files a checkpoint of a
+// run from it copies so that the checkpoint is an HF folder too.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeModelFolder } from '../../core/modelFolder/describe';
+import type { ModelFolderInfo } from '../../core/modelFolder/types';
+import { HfTokenizer } from '../../core/tokenizer/hfTokenizer';
+import type { ModelConfig, NamedArrays } from '../engine/types';
+import type { SavedTemplate } from '../template';
+import { loadHfWeights } from './weights';
+
+export class HfModelError extends Error {}
+
+/** What a checkpoint of a run from this model carries over: the original config.json and the tokenizer files. */
+export interface HfSource {
+  config: Record<string, unknown>;
+  /** Copied verbatim by name. */
+  files: Record<string, string>;
+}
+
+export interface LoadedHfFolder {
+  info: ModelFolderInfo;
+  config: ModelConfig;
+  params: NamedArrays;
+  tokenizer: HfTokenizer;
+  source: HfSource;
+  template: SavedTemplate | null;
+  generationConfig: Record<string, unknown> | null;
+}
+
+export const COPIED_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json', 'chat_template.jinja', 'chat_template.json'];
+
+/** Describes the folder and refuses it with every problem (file: field: message) before reading any weight. */
+export function checkedDescription(dir: string): ModelFolderInfo {
+  const info = describeModelFolder(dir);
+  if (info.problems.length || !info.config) {
+    const lines = info.problems.map((p) => `${join(info.dir, p.file)}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
+    throw new HfModelError(lines.length ? lines.join('\n') : `${join(info.dir, 'config.json')}: no supported model configuration`);
+  }
+  return info;
+}
+
+export function loadHfModelFolder(dir: string): LoadedHfFolder {
+  const info = checkedDescription(dir);
+  if (info.adapter) throw new HfModelError(`${info.dir}: a PEFT adapter folder, not a model (load its base model ${info.adapter.baseModel ?? '(unnamed)'} instead)`);
+  const config = info.config!;
+  const params = loadHfWeights(info.dir, info.weightFiles, config);
+  const files: Record<string, string> = {};
+  for (const f of COPIED_FILES) if (existsSync(join(info.dir, f))) files[f] = readFileSync(join(info.dir, f), 'utf8');
+  const configJson = JSON.parse(readFileSync(join(info.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const firstId = (v: unknown) => (Array.isArray(v) ? v.find((x) => Number.isInteger(x)) : Number.isInteger(v) ? v : undefined) as number | undefined;
+  const gen = info.generationConfig ?? {};
+  const tokenizer = new HfTokenizer({
+    tokenizer: JSON.parse(files['tokenizer.json']),
+    config: files['tokenizer_config.json'] ? JSON.parse(files['tokenizer_config.json']) : null,
+    eosTokenId: firstId(gen.eos_token_id) ?? firstId(configJson.eos_token_id),
+    bosTokenId: firstId(gen.bos_token_id) ?? firstId(configJson.bos_token_id),
+    padTokenId: firstId(gen.pad_token_id) ?? firstId(configJson.pad_token_id),
+  }, join(info.dir, 'tokenizer.json'));
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new HfModelError(`${join(info.dir, 'tokenizer.json')}: the tokenizer has ${tokenizer.vocabSize} ids but config.json vocab_size is ${config.vocabSize}`);
+  }
+  const template: SavedTemplate | null = info.chatTemplate === null ? null : {
+    ref: info.dir,
+    spec: {
+      template: info.chatTemplate,
+      templateName: existsSync(join(info.dir, 'chat_template.jinja')) ? join(info.dir, 'chat_template.jinja') : `${join(info.dir, 'tokenizer_config.json')}[chat_template]`,
+      bosToken: tokenizer.bosToken,
+      eosToken: tokenizer.eosToken,
+    },
+  };
+  return { info, config, params, tokenizer, source: { config: configJson, files }, template, generationConfig: info.generationConfig };
+}
