@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describeModelFolder } from '../../core/modelFolder/describe';
 import type { ModelFolderInfo } from '../../core/modelFolder/types';
 import { HfTokenizer } from '../../core/tokenizer/hfTokenizer';
+import { loadFolderTokenizer } from '../../core/tokenizer/folderTokenizer';
 import type { ModelConfig, NamedArrays } from '../engine/types';
 import type { SavedTemplate } from '../template';
 import { loadHfWeights } from './weights';
@@ -49,15 +50,13 @@ export function loadHfModelFolder(dir: string): LoadedHfFolder {
   const files: Record<string, string> = {};
   for (const f of COPIED_FILES) if (existsSync(join(info.dir, f))) files[f] = readFileSync(join(info.dir, f), 'utf8');
   const configJson = JSON.parse(readFileSync(join(info.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const firstId = (v: unknown) => (Array.isArray(v) ? v.find((x) => Number.isInteger(x)) : Number.isInteger(v) ? v : undefined) as number | undefined;
-  const gen = info.generationConfig ?? {};
-  const tokenizer = new HfTokenizer({
-    tokenizer: JSON.parse(files['tokenizer.json']),
-    config: files['tokenizer_config.json'] ? JSON.parse(files['tokenizer_config.json']) : null,
-    eosTokenId: firstId(gen.eos_token_id) ?? firstId(configJson.eos_token_id),
-    bosTokenId: firstId(gen.bos_token_id) ?? firstId(configJson.bos_token_id),
-    padTokenId: firstId(gen.pad_token_id) ?? firstId(configJson.pad_token_id),
-  }, join(info.dir, 'tokenizer.json'));
+  let tokenizer;
+  try {
+    tokenizer = loadFolderTokenizer(info.dir);
+  } catch (e) {
+    throw new HfModelError((e as Error).message);
+  }
+  if (!(tokenizer instanceof HfTokenizer)) throw new HfModelError(`${join(info.dir, 'tokenizer.json')}: not a Hugging Face tokenizer.json`);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new HfModelError(`${join(info.dir, 'tokenizer.json')}: the tokenizer has ${tokenizer.vocabSize} ids but config.json vocab_size is ${config.vocabSize}`);
   }
