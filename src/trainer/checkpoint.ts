@@ -11,6 +11,7 @@ import { ByteTokenizer, BYTE_SPECIAL_TOKENS } from '../core/tokenizer/byteTokeni
 import type { Tokenizer } from '../core/tokenizer/types';
 import type { EngineState, GptConfig, ModelConfig, NamedArrays } from './engine/types';
 import { BUILTIN_MODEL_TYPE } from '../core/modelFolder/hfConfig';
+import { getPreset } from '../core/template';
 import { loadHfModelFolder, type HfSource } from './hf/loadFolder';
 import { writeHfModelFolder } from './hf/writeFolder';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
@@ -86,7 +87,7 @@ export function saveCheckpoint(dir: string, ck: Omit<Checkpoint, 'state'> & { st
     files[name] = sha256(bytes);
   };
   if (ck.source) {
-    Object.assign(files, writeHfModelFolder(tmp, { config: ck.model, params: ck.params, baseConfig: ck.source.config, files: ck.source.files }));
+    Object.assign(files, writeHfModelFolder(tmp, { config: ck.model, params: ck.params, baseConfig: ck.source.config, files: ck.source.files, chatTemplate: runChatTemplate(ck.template, ck.source) }));
   } else {
     writeBinary('model.safetensors', encodeSafetensors(ck.params, { format: 'pt', producer: 'instruct-studio' }));
   }
@@ -202,6 +203,22 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
   // template.json is what a run rendered with; a Hugging Face model's own chat template is the default otherwise.
   const template = existsSync(path('template.json')) ? parseSavedTemplate(readJson('template.json'), path('template.json')) : hfTemplate;
   return { model, tokenizer, params, optimizer, state, template, source, generationConfig };
+}
+
+/**
+ * The chat template a run rendered with, for an HF checkpoint's chat_template.jinja, so that transformers'
+ * apply_chat_template renders as training did; undefined when it is the folder's own already (or not a chat template).
+ */
+function runChatTemplate(template: SavedTemplate | null | undefined, source: HfSource): string | undefined {
+  const spec = template?.spec;
+  const chat = typeof spec?.template === 'string' ? spec.template : spec?.preset ? getPreset(spec.preset).templates.chat : undefined;
+  if (chat === undefined) return undefined;
+  let own = source.files['chat_template.jinja'];
+  if (own === undefined && source.files['tokenizer_config.json']) {
+    const v = (JSON.parse(source.files['tokenizer_config.json']) as { chat_template?: unknown }).chat_template;
+    own = typeof v === 'string' ? v : Array.isArray(v) ? (v.find((e) => e?.name === 'default') ?? v[0])?.template : undefined;
+  }
+  return chat === own ? undefined : chat;
 }
 
 function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {

@@ -26,7 +26,7 @@ export interface LoadedHfFolder {
   params: NamedArrays;
   tokenizer: HfTokenizer;
   source: HfSource;
-  template: SavedTemplate | null;
+  template: SavedTemplate;
   generationConfig: Record<string, unknown> | null;
 }
 
@@ -60,14 +60,18 @@ export function loadHfModelFolder(dir: string): LoadedHfFolder {
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new HfModelError(`${join(info.dir, 'tokenizer.json')}: the tokenizer has ${tokenizer.vocabSize} ids but config.json vocab_size is ${config.vocabSize}`);
   }
-  const template: SavedTemplate | null = info.chatTemplate === null ? null : {
-    ref: info.dir,
-    spec: {
-      template: info.chatTemplate,
-      templateName: existsSync(join(info.dir, 'chat_template.jinja')) ? join(info.dir, 'chat_template.jinja') : `${join(info.dir, 'tokenizer_config.json')}[chat_template]`,
-      bosToken: tokenizer.bosToken,
-      eosToken: tokenizer.eosToken,
-    },
-  };
+  // The folder's chat template; a model without one (a base GPT-2) renders with the default preset, but with the
+  // model's own BOS/EOS, so that the EOS trained and stopped at is the tokenizer's, not the preset's marker text.
+  const template: SavedTemplate = info.chatTemplate === null
+    ? { ref: 'byte-level', spec: { preset: 'byte-level', bosToken: tokenizer.bosToken ?? '', eosToken: tokenizer.eosToken } }
+    : {
+      ref: info.dir,
+      spec: {
+        template: info.chatTemplate,
+        templateName: existsSync(join(info.dir, 'chat_template.jinja')) ? join(info.dir, 'chat_template.jinja') : `${join(info.dir, 'tokenizer_config.json')}[chat_template]`,
+        bosToken: tokenizer.bosToken,
+        eosToken: tokenizer.eosToken,
+      },
+    };
   return { info, config, params, tokenizer, source: { config: configJson, files }, template, generationConfig: info.generationConfig };
 }

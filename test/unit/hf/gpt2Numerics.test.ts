@@ -12,6 +12,7 @@ import type { Engine } from '../../../src/trainer/engine/types';
 import { loadHfModelFolder } from '../../../src/trainer/hf/loadFolder';
 import { loadCheckpoint, saveCheckpoint } from '../../../src/trainer/checkpoint';
 import { generateIds } from '../../../src/trainer/generate';
+import { createRenderer, getPreset } from '../../../src/core/template';
 
 const FIX = join(__dirname, '../../fixtures/hf');
 const ref = decodeSafetensors(readFileSync(join(FIX, 'gpt2-tiny-reference.safetensors')));
@@ -133,6 +134,11 @@ test('a checkpoint of a model from an HF folder is an HF folder (gpt2 config, tr
     assert.ok(st.tensors.has('transformer.h.0.attn.c_attn.weight') && st.tensors.has('transformer.wte.weight') && !st.tensors.has('lm_head.weight'));
     assert.equal(readFileSync(join(dir, 'ck', 'tokenizer.json'), 'utf8'), readFileSync(join(FIX, 'gpt2-tiny', 'tokenizer.json'), 'utf8'));
     assert.equal(readFileSync(join(dir, 'ck', 'tokenizer_config.json'), 'utf8'), readFileSync(join(FIX, 'gpt2-tiny', 'tokenizer_config.json'), 'utf8'));
+    // No chat template in the folder: the run renders with the default preset but the model's own EOS, and the
+    // checkpoint carries that template for transformers.
+    assert.equal(hf.template.ref, 'byte-level');
+    assert.ok(createRenderer(hf.template.spec).render({ instruction: 'a', input: '', output: 'b' }).text.endsWith('b<|endoftext|>'));
+    assert.equal(readFileSync(join(dir, 'ck', 'chat_template.jinja'), 'utf8'), getPreset('byte-level').templates.chat);
     const back = loadCheckpoint(join(dir, 'ck'), { withOptimizer: false });
     assert.deepEqual(back.model, hf.config);
     assert.equal(back.tokenizer.name, 'huggingface');
