@@ -69,8 +69,11 @@ export function engineTensorName(c: ModelConfig, fileName: string): string | nul
   return name;
 }
 
-/** The name the tensor gets in a Hugging Face folder written for `transformers` (GPT-2 adds `transformer.`). */
+/**
+ * The name the tensor gets in a Hugging Face folder written for `transformers`: GPT-2 (and the built-in GPT, the
+ * same architecture) under `transformer.` as GPT2LMHeadModel saves it; Llama names as they are.
+ */
 export function hfTensorName(c: ModelConfig, engineName: string): string {
-  if (isLlama(c) || engineName === 'lm_head.weight' || c.architecture !== 'gpt2') return engineName;
+  if (isLlama(c) || engineName === 'lm_head.weight') return engineName;
   return `transformer.${engineName}`;
 }
