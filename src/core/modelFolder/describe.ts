@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSafetensorsHeader, type TensorHeader } from '../safetensors';
+import { getPreset, isPresetName } from '../template/presets/index';
 import type { ModelFolderInfo, ModelFolderProblem } from './types';
 import { parseModelConfigJson } from './hfConfig';
 import { engineTensorName, expectedTensors } from './tensors';
@@ -182,6 +183,11 @@ export function describeModelFolder(dir: string): ModelFolderInfo {
       const fromJson = templateValue(ct?.chat_template, 'chat_template.json');
       info.chatTemplate = fromJson ?? templateValue(tc?.chat_template, 'tokenizer_config.json');
     }
+    // A checkpoint of this product records the template its run rendered with in template.json.
+    const saved = info.chatTemplate === null ? json('template.json') : null;
+    const spec = saved?.spec as { template?: unknown; preset?: unknown } | undefined;
+    if (typeof spec?.template === 'string') info.chatTemplate = spec.template;
+    else if (typeof spec?.preset === 'string' && isPresetName(spec.preset)) info.chatTemplate = getPreset(spec.preset).templates.chat ?? null;
   }
 
   function templateValue(v: unknown, file: string): string | null {

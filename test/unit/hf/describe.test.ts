@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describeModelFolder } from '../../../src/core/modelFolder/describe';
 import { encodeSafetensors } from '../../../src/core/safetensors';
 import type { ModelFolderInfo } from '../../../src/core/modelFolder/types';
+import { getPreset } from '../../../src/core/template';
 
 const FIX = join(__dirname, '../../fixtures/hf');
 
@@ -156,6 +157,9 @@ test('a PEFT adapter folder, a built-in checkpoint, and a folder that is not a m
     assert.equal(info.kind, 'builtin');
     assert.deepEqual(info.tokenizer, { kind: 'byte-level', file: 'tokenizer.json' });
     assert.equal(info.specialTokens.eos, '<|eos|>');
+    assert.equal(info.chatTemplate, null);
+    writeFileSync(join(b, 'template.json'), JSON.stringify({ ref: 'chatml', spec: { preset: 'chatml' } }));
+    assert.equal(describeModelFolder(b).chatTemplate, getPreset('chatml').templates.chat, "a checkpoint's template.json");
   } finally { rmSync(b, { recursive: true, force: true }); }
   const e = folder({ 'readme.txt': 'hi' });
   try {
