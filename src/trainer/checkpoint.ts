@@ -4,7 +4,7 @@
 // template.json (the chat template the run rendered with; absent in older checkpoints → the default) goes along;
 // every file is checked (structure, sizes and a SHA-256 recorded at save) and a problem names the file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, toFloat32 } from '../core/safetensors';
 import { ByteTokenizer, BYTE_SPECIAL_TOKENS } from '../core/tokenizer/byteTokenizer';
@@ -165,7 +165,7 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
   let generationConfig: Record<string, unknown> | null = null;
   if (configJson.model_type !== MODEL_TYPE && configJson.model_type !== undefined) {
     // A Hugging Face folder (a model as downloaded, or a checkpoint of a run that started from one).
-    if (hashes['model.safetensors'] && existsSync(path('model.safetensors')) && sha256(readFileSync(path('model.safetensors'))) !== hashes['model.safetensors']) {
+    if (hashes['model.safetensors'] && existsSync(path('model.safetensors')) && sha256OfFile(path('model.safetensors')) !== hashes['model.safetensors']) {
       throw new CheckpointError(`${path('model.safetensors')}: corrupt: its SHA-256 differs from the one recorded when it was saved`);
     }
     let hf;
@@ -264,6 +264,19 @@ function checkState(s: Record<string, unknown>, file: string): TrainingState {
   need('bestEvalLoss', (v) => v === null || typeof v === 'number');
   need('optimizer', (v) => v === null || (typeof v === 'object' && /^[\w.-]+\.safetensors$/.test(String((v as { file: unknown }).file))));
   return s as unknown as TrainingState;
+}
+
+/** Hashed in chunks: a model's weights may be larger than one Buffer can hold. */
+function sha256OfFile(file: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 24);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -3,7 +3,7 @@
 // the KV-cached generation path, from fp16 / bf16 / sharded files, and after a checkpoint round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, toFloat32 } from '../../../src/core/safetensors';
@@ -149,6 +149,12 @@ test('a checkpoint of a model from an HF folder is an HF folder (gpt2 config, tr
     } finally {
       await engine.dispose();
     }
+    // A flipped byte in the weights is caught by the hash recorded at save.
+    const file = join(dir, 'ck', 'model.safetensors');
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 3] ^= 0x40;
+    writeFileSync(file, bytes);
+    assert.throws(() => loadCheckpoint(join(dir, 'ck')), /model\.safetensors: corrupt: its SHA-256 differs/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

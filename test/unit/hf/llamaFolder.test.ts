@@ -41,6 +41,9 @@ test('Llama weights keep their HF names; inv_freq and a tied lm_head are skipped
 
     writeFileSync(join(dir, 'b.safetensors'), encodeSafetensors({ ...Object.fromEntries(names.slice(half).map((n) => [n, p[n]])), 'model.norm.weight': { shape: [4], data: new Float32Array(4) } }));
     assert.throws(() => loadHfWeights(dir, ['a.safetensors', 'b.safetensors'], CFG), (e: Error) => e instanceof HfWeightsError && e.message.includes(`${join(dir, 'b.safetensors')}: tensor "model.norm.weight" has shape [4], config.json implies [8]`));
+    const whole = encodeSafetensors(Object.fromEntries(names.slice(half).map((n) => [n, p[n]])));
+    writeFileSync(join(dir, 'b.safetensors'), whole.subarray(0, whole.length - 8));
+    assert.throws(() => loadHfWeights(dir, ['a.safetensors', 'b.safetensors'], CFG), (e: Error) => e instanceof HfWeightsError && e.message.startsWith(`${join(dir, 'b.safetensors')}: tensor "`) && /truncated/.test(e.message));
     writeFileSync(join(dir, 'b.safetensors'), encodeSafetensors({}));
     assert.throws(() => loadHfWeights(dir, ['a.safetensors', 'b.safetensors'], CFG), /missing tensors "model\.layers\.\d+\./);
   } finally {
