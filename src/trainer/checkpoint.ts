@@ -4,12 +4,16 @@
 // template.json (the chat template the run rendered with; absent in older checkpoints → the default) goes along;
 // every file is checked (structure, sizes and a SHA-256 recorded at save) and a problem names the file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, toFloat32 } from '../core/safetensors';
 import { ByteTokenizer, BYTE_SPECIAL_TOKENS } from '../core/tokenizer/byteTokenizer';
 import type { Tokenizer } from '../core/tokenizer/types';
-import type { EngineState, GptConfig, NamedArrays } from './engine/types';
+import type { EngineState, GptConfig, ModelConfig, NamedArrays } from './engine/types';
+import { BUILTIN_MODEL_TYPE } from '../core/modelFolder/hfConfig';
+import { getPreset } from '../core/template';
+import { loadHfModelFolder, type HfSource } from './hf/loadFolder';
+import { writeHfModelFolder } from './hf/writeFolder';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import type { TrainConfig } from './config';
 import type { SamplerState } from './sampler';
@@ -35,16 +39,23 @@ export interface TrainingState {
 }
 
 export interface Checkpoint {
-  model: GptConfig;
+  model: ModelConfig;
   tokenizer: Tokenizer;
   params: NamedArrays;
   optimizer: EngineState['optimizer'];
   state: TrainingState | null;
   /** The template training rendered with; null when the run used the default (and in checkpoints from before). */
   template?: SavedTemplate | null;
+  /**
+   * Set when the model came from a Hugging Face folder: the checkpoint is then written as one (its config.json,
+   * tokenizer files, HF tensor names) so it loads back here and in transformers.
+   */
+  source?: HfSource | null;
+  /** generation_config.json of a Hugging Face model (raw values), when it has one. */
+  generationConfig?: Record<string, unknown> | null;
 }
 
-const MODEL_TYPE = 'instruct-studio-gpt';
+const MODEL_TYPE = BUILTIN_MODEL_TYPE;
 
 export function modelConfigJson(c: GptConfig): Record<string, unknown> {
   return {
@@ -75,7 +86,11 @@ export function saveCheckpoint(dir: string, ck: Omit<Checkpoint, 'state'> & { st
     writeFileAtomic(join(tmp, name), bytes);
     files[name] = sha256(bytes);
   };
-  writeBinary('model.safetensors', encodeSafetensors(ck.params, { format: 'pt', producer: 'instruct-studio' }));
+  if (ck.source) {
+    Object.assign(files, writeHfModelFolder(tmp, { config: ck.model, params: ck.params, baseConfig: ck.source.config, files: ck.source.files, chatTemplate: runChatTemplate(ck.template, ck.source) }));
+  } else {
+    writeBinary('model.safetensors', encodeSafetensors(ck.params, { format: 'pt', producer: 'instruct-studio' }));
+  }
   let optimizer: TrainingState['optimizer'] = null;
   if (ck.optimizer) {
     const moments: NamedArrays = {};
@@ -84,8 +99,10 @@ export function saveCheckpoint(dir: string, ck: Omit<Checkpoint, 'state'> & { st
     writeBinary('optimizer.safetensors', encodeSafetensors(moments, { step: String(ck.optimizer.step) }));
     optimizer = { file: 'optimizer.safetensors', step: ck.optimizer.step };
   }
-  writeJsonAtomic(join(tmp, 'config.json'), modelConfigJson(ck.model));
-  writeJsonAtomic(join(tmp, 'tokenizer.json'), tokenizerJson(ck.tokenizer));
+  if (!ck.source) {
+    writeJsonAtomic(join(tmp, 'config.json'), modelConfigJson(ck.model as GptConfig));
+    writeJsonAtomic(join(tmp, 'tokenizer.json'), tokenizerJson(ck.tokenizer));
+  }
   if (ck.template) writeJsonAtomic(join(tmp, 'template.json'), ck.template);
   // training_state.json goes last: it records the hashes of the files above.
   writeJsonAtomic(join(tmp, 'training_state.json'), ck.state ? { ...ck.state, optimizer, files } : { step: 0, weightsOnly: true, files });
@@ -139,11 +156,31 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
       throw e instanceof CheckpointError ? e : new CheckpointError((e as Error).message);
     }
   };
-  const model = parseModelConfig(readJson('config.json'), path('config.json'));
-  const tokenizer = parseTokenizer(readJson('tokenizer.json'), path('tokenizer.json'));
-  const weights = readBinary('model.safetensors');
-  const params: NamedArrays = {};
-  for (const [name, t] of weights.tensors) params[name] = { shape: t.shape, data: toFloat32(t, `${path('model.safetensors')}: ${name}`) };
+  const configJson = readJson('config.json');
+  let model: ModelConfig;
+  let tokenizer: Tokenizer;
+  let params: NamedArrays = {};
+  let source: HfSource | null = null;
+  let hfTemplate: SavedTemplate | null = null;
+  let generationConfig: Record<string, unknown> | null = null;
+  if (configJson.model_type !== MODEL_TYPE && configJson.model_type !== undefined) {
+    // A Hugging Face folder (a model as downloaded, or a checkpoint of a run that started from one).
+    if (hashes['model.safetensors'] && existsSync(path('model.safetensors')) && sha256OfFile(path('model.safetensors')) !== hashes['model.safetensors']) {
+      throw new CheckpointError(`${path('model.safetensors')}: corrupt: its SHA-256 differs from the one recorded when it was saved`);
+    }
+    let hf;
+    try {
+      hf = loadHfModelFolder(dir);
+    } catch (e) {
+      throw new CheckpointError((e as Error).message);
+    }
+    ({ config: model, tokenizer, params, source, template: hfTemplate, generationConfig } = hf);
+  } else {
+    model = parseModelConfig(configJson, path('config.json'));
+    tokenizer = parseTokenizer(readJson('tokenizer.json'), path('tokenizer.json'));
+    const weights = readBinary('model.safetensors');
+    for (const [name, t] of weights.tensors) params[name] = { shape: t.shape, data: toFloat32(t, `${path('model.safetensors')}: ${name}`) };
+  }
   let optimizer: Checkpoint['optimizer'] = null;
   let state: TrainingState | null = null;
   if (rawState && !rawState.weightsOnly) {
@@ -163,8 +200,25 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
       optimizer = { step: state.optimizer.step, m, v };
     }
   }
-  const template = existsSync(path('template.json')) ? parseSavedTemplate(readJson('template.json'), path('template.json')) : null;
-  return { model, tokenizer, params, optimizer, state, template };
+  // template.json is what a run rendered with; a Hugging Face model's own chat template is the default otherwise.
+  const template = existsSync(path('template.json')) ? parseSavedTemplate(readJson('template.json'), path('template.json')) : hfTemplate;
+  return { model, tokenizer, params, optimizer, state, template, source, generationConfig };
+}
+
+/**
+ * The chat template a run rendered with, for an HF checkpoint's chat_template.jinja, so that transformers'
+ * apply_chat_template renders as training did; undefined when it is the folder's own already (or not a chat template).
+ */
+function runChatTemplate(template: SavedTemplate | null | undefined, source: HfSource): string | undefined {
+  const spec = template?.spec;
+  const chat = typeof spec?.template === 'string' ? spec.template : spec?.preset ? getPreset(spec.preset).templates.chat : undefined;
+  if (chat === undefined) return undefined;
+  let own = source.files['chat_template.jinja'];
+  if (own === undefined && source.files['tokenizer_config.json']) {
+    const v = (JSON.parse(source.files['tokenizer_config.json']) as { chat_template?: unknown }).chat_template;
+    own = typeof v === 'string' ? v : Array.isArray(v) ? (v.find((e) => e?.name === 'default') ?? v[0])?.template : undefined;
+  }
+  return chat === own ? undefined : chat;
 }
 
 function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
@@ -176,7 +230,7 @@ function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemp
 }
 
 function parseModelConfig(c: Record<string, unknown>, file: string): GptConfig {
-  if (c.model_type !== MODEL_TYPE) throw new CheckpointError(`${file}: model_type ${JSON.stringify(c.model_type)} is not "${MODEL_TYPE}" (Hugging Face models come in a later version)`);
+  if (c.model_type !== MODEL_TYPE) throw new CheckpointError(`${file}: model_type ${JSON.stringify(c.model_type)} is not "${MODEL_TYPE}"`);
   const int = (k: string) => {
     const v = c[k];
     if (!Number.isInteger(v) || (v as number) <= 0) throw new CheckpointError(`${file}: field "${k}" must be a positive integer, got ${JSON.stringify(v)}`);
@@ -210,6 +264,19 @@ function checkState(s: Record<string, unknown>, file: string): TrainingState {
   need('bestEvalLoss', (v) => v === null || typeof v === 'number');
   need('optimizer', (v) => v === null || (typeof v === 'object' && /^[\w.-]+\.safetensors$/.test(String((v as { file: unknown }).file))));
   return s as unknown as TrainingState;
+}
+
+/** Hashed in chunks: a model's weights may be larger than one Buffer can hold. */
+function sha256OfFile(file: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 24);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -1,5 +1,6 @@
 // Text generation on top of the engine's next-token logits: greedy (temperature 0) or sampled with temperature,
-// top-k and top-p; a sequence stops at a stop token (EOS) or after maxNewTokens. Sequences are batched and KV-cached.
+// top-k and top-p (seeded), with transformers' repetition penalty; a sequence stops at a stop token (EOS), at a stop
+// string, or after maxNewTokens. Sequences are batched and KV-cached; each token can be streamed to the caller.
 import type { Engine, GenerationSession } from './engine/types';
 import { Rng } from './rng';
 
@@ -12,6 +13,15 @@ export interface SamplingOptions {
   /** Keep the smallest set of tokens whose probability reaches p (1 = all). */
   topP: number;
   stopIds: readonly number[];
+  /** transformers' repetition_penalty: a token already in the row (prompt or output) has its logit divided by it when
+   *  positive, multiplied when negative (1 = off). */
+  repetitionPenalty?: number;
+  /** A row stops once its decoded output contains one of these (cut the text with `cutAtStopString`). */
+  stopStrings?: readonly string[];
+  /** Turns output ids into text; needed for stopStrings. */
+  decode?: (ids: readonly number[]) => string;
+  /** Called with each token as it is chosen (row = index of the prompt), before the next one is computed. */
+  onToken?: (row: number, id: number) => void;
 }
 
 export const GREEDY: Omit<SamplingOptions, 'maxNewTokens' | 'stopIds'> = { temperature: 0, topK: 0, topP: 1 };
@@ -48,9 +58,12 @@ export async function generateIds(
       const still: number[] = [];
       chosen = [];
       active.forEach((i, j) => {
-        const id = pickToken(logits[j], opts, rng);
+        const l = opts.repetitionPenalty && opts.repetitionPenalty !== 1 ? penalizeRepetition(logits[j], [prompts[i], outputs[i]], opts.repetitionPenalty) : logits[j];
+        const id = pickToken(l, opts, rng);
         if (opts.stopIds.includes(id)) return;
         outputs[i].push(id);
+        opts.onToken?.(i, id);
+        if (opts.stopStrings?.length && opts.decode && cutAtStopString(opts.decode(outputs[i]), opts.stopStrings).stopped) return;
         still.push(i);
         chosen.push(id);
       });
@@ -74,6 +87,75 @@ async function uncachedSession(engine: Pick<Engine, 'nextTokenLogits'>, prompts:
     },
     dispose: () => {},
   };
+}
+
+/** transformers' RepetitionPenaltyLogitsProcessor: each token seen in `history` once, whatever its count. */
+export function penalizeRepetition(logits: Float32Array, history: ReadonlyArray<readonly number[]>, penalty: number): Float32Array {
+  if (!(penalty > 0)) throw new Error(`repetition penalty must be positive, got ${penalty}`);
+  const out = Float32Array.from(logits);
+  const seen = new Set<number>();
+  for (const ids of history) for (const id of ids) seen.add(id);
+  for (const id of seen) {
+    if (id < 0 || id >= out.length) continue;
+    out[id] = logits[id] < 0 ? logits[id] * penalty : logits[id] / penalty;
+  }
+  return out;
+}
+
+/** The text up to the earliest stop string (which is left out), and whether one was found. */
+export function cutAtStopString(text: string, stopStrings: readonly string[]): { text: string; stopped: boolean } {
+  let cut = -1;
+  for (const s of stopStrings) {
+    if (!s) continue;
+    const at = text.indexOf(s);
+    if (at >= 0 && (cut < 0 || at < cut)) cut = at;
+  }
+  return cut < 0 ? { text, stopped: false } : { text: text.slice(0, cut), stopped: true };
+}
+
+/**
+ * Streams one row's text as tokens arrive: emits only what is settled, holding back an unfinished UTF-8 character
+ * (decoded as U+FFFD) and a tail that might still become a stop string; nothing after a stop string is emitted.
+ */
+export class TextStreamer {
+  private ids: number[] = [];
+  private emitted = 0;
+  private stopped = false;
+
+  constructor(private readonly decode: (ids: readonly number[]) => string, private readonly write: (text: string) => void, private readonly stopStrings: readonly string[] = []) {}
+
+  push(id: number): void {
+    if (this.stopped) return;
+    this.ids.push(id);
+    const cut = cutAtStopString(this.decode(this.ids), this.stopStrings);
+    if (cut.stopped) {
+      this.stopped = true;
+      this.flushTo(cut.text, cut.text.length);
+      return;
+    }
+    let end = cut.text.length;
+    // An unfinished UTF-8 sequence at the end decodes to one U+FFFD, which the next byte may complete.
+    if (end > this.emitted && cut.text[end - 1] === '\uFFFD') end--;
+    let hold = 0;
+    for (const s of this.stopStrings) {
+      for (let k = Math.min(s.length - 1, end); k > hold; k--) {
+        if (cut.text.slice(end - k, end) === s.slice(0, k)) { hold = k; break; }
+      }
+    }
+    this.flushTo(cut.text, end - hold);
+  }
+
+  /** Emits whatever is left (the whole text when no stop string cut it). */
+  end(): void {
+    if (this.stopped) return;
+    const text = this.decode(this.ids);
+    this.flushTo(text, text.length);
+  }
+
+  private flushTo(text: string, end: number): void {
+    if (end > this.emitted) this.write(text.slice(this.emitted, end));
+    this.emitted = Math.max(this.emitted, end);
+  }
 }
 
 export function pickToken(logits: Float32Array, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: Rng): number {

@@ -6,7 +6,7 @@ import type { RecordRenderer } from '../core/template/types';
 import { createRenderer } from '../core/template';
 import { resolveSavedTemplate, type SavedTemplate } from './template';
 import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared/protocol/trainer';
-import type { Batch, Engine, GptConfig, NamedArrays, OptimizerSettings } from './engine/types';
+import type { Batch, Engine, ModelConfig, NamedArrays, OptimizerSettings } from './engine/types';
 import { gptConfigOf, resolveConfig, type TrainConfig } from './config';
 import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint';
 import { groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
@@ -18,7 +18,7 @@ import { learningRate } from './schedule';
 import { resolveModelDir } from './modelDir';
 import { trainDpo } from './dpo/train';
 
-export type EngineFactory = (opts: { config: GptConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
+export type EngineFactory = (opts: { config: ModelConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
 
 export interface TrainHooks {
   emit(msg: ChildToParent): void;
@@ -78,9 +78,11 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   let base: Checkpoint | null = null;
   if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
-  const model: GptConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
+  const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
   const seqLen = cfg.contextLength;
+  // A run from a Hugging Face model checkpoints as a Hugging Face folder (its config.json and tokenizer files).
+  const source = resumed?.source ?? base?.source ?? null;
 
   // ---- template: the one the run was started with when resuming, else the requested one, else the base model's ----
   let template: SavedTemplate | null;
@@ -153,7 +155,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
     };
     const { params, optimizer } = await engine.getState();
-    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template });
+    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
   };
 
   const evalSettings = { seqLen, batchSize: cfg.batchSize, packing: cfg.packing, exactMatchSamples: cfg.exactMatchSamples, maxNewTokens: cfg.maxNewTokens };
@@ -170,7 +172,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       bestStep = step;
       evalsWithoutImprovement = 0;
       const { params } = await engine.getState();
-      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template });
+      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template, source });
     } else {
       evalsWithoutImprovement++;
     }

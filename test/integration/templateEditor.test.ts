@@ -6,6 +6,9 @@ import type { TemplateEditorPanel } from '../../src/host/templateEditor/template
 import { extension, requireFeature } from './support/extension';
 import { waitFor } from './support/waitFor';
 import { closeAllEditors, workspaceFile } from './support/workspace';
+import { HfTokenizer } from '../../src/core/tokenizer/hfTokenizer';
+import spTokenizer from '../fixtures/hf/sp-tokenizer/tokenizer.json';
+import spConfig from '../fixtures/hf/sp-tokenizer/tokenizer_config.json';
 
 const COMMAND = 'instructStudio.openTemplateEditor';
 let files = 0;
@@ -87,6 +90,24 @@ describe('prompt template editor', () => {
     assert.ok(message.body.tokens.map((t) => t.text).join('').startsWith(`### Instruction:\n${record.instruction}`));
     assert.deepEqual(message.body.warnings.filter((w) => w.code === 'no-eos'), []);
     assert.ok(message.recordFields.includes('instruction'));
+  });
+
+  it('a template in a model folder previews with the model folder\'s tokenizer.json (special tokens as single tokens)', async () => {
+    const uri = await scratchFile('chat_template.jinja', spConfig.chat_template);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(uri, '..', 'tokenizer.json'), new TextEncoder().encode(JSON.stringify(spTokenizer)));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(uri, '..', 'tokenizer_config.json'), new TextEncoder().encode(JSON.stringify(spConfig)));
+    const panel = await open(uri);
+    await panel.setDataset(workspaceFile('chat.jsonl'), 0);
+    const message = panel.renderPreview();
+    assert.ok(message && message.type === 'preview' && message.body.ok, JSON.stringify(message));
+    const text = message.body.tokens.map((t) => t.text).join('');
+    assert.ok(text.startsWith('<s>[user] '), text);
+    const model = new HfTokenizer({ tokenizer: spTokenizer as unknown as Record<string, unknown>, config: spConfig });
+    const { ids } = model.encode(text);
+    assert.equal(message.body.tokens.length, ids.length, 'one preview token per model token');
+    assert.deepEqual(message.body.tokens[0], { text: '<s>', trained: false, special: true }, '<s> is one special token of the model');
+    const trained = message.body.tokens.filter((t) => t.trained);
+    assert.deepEqual(trained.at(-1), { text: '</s>', trained: true, special: true }, 'the model\'s </s> ends the trained span');
   });
 
   it('a template error comes back as data with its line and column', async () => {

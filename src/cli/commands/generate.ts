@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { generateIds } from '../../trainer/generate';
+import { cutAtStopString, generateIds, TextStreamer } from '../../trainer/generate';
+import { samplingDefaults } from '../../trainer/hf/generationConfig';
 import { loadModel } from '../../trainer/loadModel';
 import { expectedResponse } from '../../trainer/prepare';
 import { promptIds } from '../../trainer/evaluate';
@@ -17,7 +18,7 @@ import { rendererOf } from '../../trainer/template';
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'generate responses with a model for a prompt or for the records of a file',
-  usage: '--model DIR (--prompt TEXT | --data FILE | --record JSON) [--template T] [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--json]',
+  usage: '--model DIR (--prompt TEXT | --data FILE | --record JSON) [--template T | --raw] [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--stop S]… [--seed N] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder', valueName: 'DIR' },
     prompt: { type: 'string', description: "an instruction (rendered with the model's template)", valueName: 'TEXT' },
@@ -28,10 +29,13 @@ export const generateCommand: CliCommand = {
     record: { type: 'string', description: 'generate for this one record (JSON)', valueName: 'JSON' },
     template: { type: 'string', description: "render with this template instead of the one the model was trained with", valueName: 'T' },
     limit: { type: 'number', description: 'at most N records of --data', valueName: 'N' },
-    'max-new-tokens': { type: 'number', description: 'default 64', valueName: 'N' },
-    temperature: { type: 'number', description: '0 = greedy (default)', valueName: 'T' },
+    raw: { type: 'boolean', description: 'with --prompt: continue the text as it is, no template' },
+    'max-new-tokens': { type: 'number', description: "default: the model's generation_config.json, else 64", valueName: 'N' },
+    temperature: { type: 'number', description: "0 = greedy (default, unless the model's generation_config.json samples)", valueName: 'T' },
     'top-k': { type: 'number', description: 'sample among the K most likely tokens (0 = all)', valueName: 'K' },
     'top-p': { type: 'number', description: 'nucleus sampling mass (1 = all)', valueName: 'P' },
+    'repetition-penalty': { type: 'number', description: 'divide the logits of tokens already seen (1 = off; transformers semantics)', valueName: 'R' },
+    stop: { type: 'string', multiple: true, description: 'stop when the output contains this text (repeatable; the text is cut before it)', valueName: 'S' },
     seed: { type: 'number', description: 'seed for sampling', valueName: 'N' },
     json: { type: 'boolean', description: 'one JSON object per generation' },
   },
@@ -39,16 +43,24 @@ export const generateCommand: CliCommand = {
     const f = args.flags;
     if (typeof f.model !== 'string') throw new UsageError('--model DIR is required');
     if ([f.prompt, f.data, f.record].filter((v) => typeof v === 'string').length !== 1) throw new UsageError('give exactly one of --prompt TEXT or --data FILE (or --record JSON)');
-    const maxNewTokens = positiveInt(f['max-new-tokens'], '--max-new-tokens') ?? 64;
     const limit = positiveInt(f.limit, '--limit');
-    const temperature = (f.temperature as number | undefined) ?? 0;
-    const topK = (f['top-k'] as number | undefined) ?? 0;
-    const topP = (f['top-p'] as number | undefined) ?? 1;
-    if (temperature < 0) throw new UsageError('--temperature must be 0 or more');
-    if (!Number.isInteger(topK) || topK < 0) throw new UsageError('--top-k must be a whole number, 0 or more');
-    if (!(topP > 0 && topP <= 1)) throw new UsageError('--top-p must be in (0, 1]');
+    const stopStrings = ((f.stop as string[] | undefined) ?? []).filter((x) => x !== '');
+    if (f.raw && typeof f.prompt !== 'string') throw new UsageError('--raw goes with --prompt TEXT');
+    if (f.raw && f.template !== undefined) throw new UsageError('give --raw or --template, not both');
+    const checkSampling = (o: { temperature: number; topK: number; topP: number; repetitionPenalty: number }) => {
+      if (o.temperature < 0) throw new UsageError('--temperature must be 0 or more');
+      if (!Number.isInteger(o.topK) || o.topK < 0) throw new UsageError('--top-k must be a whole number, 0 or more');
+      if (!(o.topP > 0 && o.topP <= 1)) throw new UsageError('--top-p must be in (0, 1]');
+      if (!(o.repetitionPenalty > 0)) throw new UsageError('--repetition-penalty must be more than 0');
+    };
+    // Flags are checked before the model loads; the model's generation_config.json fills in what they leave out.
+    const given = {
+      maxNewTokens: positiveInt(f['max-new-tokens'], '--max-new-tokens'), temperature: f.temperature as number | undefined, topK: f['top-k'] as number | undefined,
+      topP: f['top-p'] as number | undefined, repetitionPenalty: f['repetition-penalty'] as number | undefined,
+    };
+    checkSampling({ temperature: given.temperature ?? 0, topK: given.topK ?? 0, topP: given.topP ?? 1, repetitionPenalty: given.repetitionPenalty ?? 1 });
     let records: Array<Record<string, unknown>>;
-    if (typeof f.prompt === 'string') records = [{ instruction: f.prompt, input: typeof f.input === 'string' ? f.input : '', output: '' }];
+    if (typeof f.prompt === 'string') records = [f.raw ? { text: f.prompt } : { instruction: f.prompt, input: typeof f.input === 'string' ? f.input : '', output: '' }];
     else if (typeof f.record === 'string') records = [parseRecordFlag(f.record)];
     else {
       const file = requireFile(io, f.data as string, '--data');
@@ -65,24 +77,42 @@ export const generateCommand: CliCommand = {
       // As training rendered: the checkpoint's saved template (the default when it has none), unless --template.
       const renderer = templateOverride(io, f.template, model.tokenizer) ?? rendererOf(model.template);
       const tok = model.tokenizer;
-      const stopIds = [tok.eosId, ...(tok.specialTokens.has('<|end|>') ? [tok.specialTokens.get('<|end|>')!] : [])];
+      const defaults = samplingDefaults(model.generationConfig);
+      const sampling = {
+        maxNewTokens: given.maxNewTokens ?? defaults.maxNewTokens ?? 64,
+        temperature: given.temperature ?? defaults.temperature ?? 0,
+        topK: given.topK ?? defaults.topK ?? 0,
+        topP: given.topP ?? defaults.topP ?? 1,
+        repetitionPenalty: given.repetitionPenalty ?? defaults.repetitionPenalty ?? 1,
+      };
+      const stopIds = [...new Set([tok.eosId, ...defaults.stopIds, ...(tok.specialTokens.has('<|end|>') ? [tok.specialTokens.get('<|end|>')!] : [])])];
+      const decode = (ids: readonly number[]) => tok.decode(ids, { skipSpecial: true });
       const rng = new Rng((f.seed as number | undefined) ?? 0);
+      // One record in plain text streams token by token; several (or --json) print whole generations.
+      const streamer = records.length === 1 && !f.json ? new TextStreamer(decode, io.stdout, stopStrings) : null;
       for (let i = 0; i < records.length; i += 16) {
         const chunk = records.slice(i, i + 16);
         let prompts: number[][];
         try {
-          prompts = chunk.map((r) => promptIds({ tokenizer: tok, renderer }, r));
+          prompts = chunk.map((r) => (f.raw ? tok.encode(r.text as string).ids : promptIds({ tokenizer: tok, renderer }, r)));
+          if (prompts.some((p) => p.length === 0)) throw new Error('the prompt is empty');
         } catch (e) {
           io.stderr(`instruct-studio generate: record ${i + 1}: ${(e as Error).message}\n`);
           return 1;
         }
-        const outputs = await generateIds(model.engine, prompts, { maxNewTokens, temperature, topK, topP, stopIds }, model.contextLength, rng);
+        const outputs = await generateIds(model.engine, prompts, { ...sampling, stopIds, stopStrings, decode, onToken: streamer ? (_row, id) => streamer.push(id) : undefined }, model.contextLength, rng);
+        if (streamer) {
+          streamer.end();
+          io.stdout('\n');
+          continue;
+        }
         chunk.forEach((r, j) => {
-          const output = tok.decode(outputs[j], { skipSpecial: true });
+          const output = cutAtStopString(decode(outputs[j]), stopStrings).text;
           const expected = f.data ? expectedResponse(r) : null;
-          if (f.json) io.stdout(JSON.stringify({ prompt: renderer.renderPrompt(r), output, ...(expected !== null ? { expected } : {}) }) + '\n');
+          const prompt = f.raw ? (r.text as string) : renderer.renderPrompt(r);
+          if (f.json) io.stdout(JSON.stringify({ prompt, output, ...(expected !== null ? { expected } : {}) }) + '\n');
           else if (!f.data) io.stdout(output + '\n');
-          else io.stdout(`--- ${i + j + 1}\n${renderer.renderPrompt(r)}\n>>> ${output}\n${expected !== null ? `expected: ${expected}\n` : ''}`);
+          else io.stdout(`--- ${i + j + 1}\n${prompt}\n>>> ${output}\n${expected !== null ? `expected: ${expected}\n` : ''}`);
         });
       }
       return 0;

@@ -22,6 +22,8 @@ import {
   type TokenView,
 } from '../../core/template/index';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
+import { loadFolderTokenizer } from '../../core/tokenizer/folderTokenizer';
+import type { Tokenizer } from '../../core/tokenizer/types';
 
 const OPEN = '⟦';
 const CLOSE = '⟧';
@@ -51,7 +53,16 @@ export const renderCommand: CliCommand = {
     if (line !== undefined && (typeof line !== 'number' || !Number.isInteger(line) || line < 1)) throw new UsageError('--line needs a line number (1 or more)');
     const maxLength = f['max-length'];
     if (maxLength !== undefined && (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 1)) throw new UsageError('--max-length needs a positive whole number');
-    const tokenizer = new ByteTokenizer();
+    // A model folder as the template tokenizes with its own tokenizer.json: the tokens shown are the model's.
+    const templateDir = resolve(io.cwd, f.template);
+    let tokenizer: Tokenizer = new ByteTokenizer();
+    if (existsSync(templateDir) && statSync(templateDir).isDirectory()) {
+      try {
+        tokenizer = loadFolderTokenizer(templateDir) ?? tokenizer;
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+    }
     let renderer: TemplateRenderer;
     let modelTemplate: string | undefined;
     try {

@@ -2,6 +2,9 @@
 // from the tokenizer_config.json of the template's file or beside it, as the trainer resolves them.
 import * as vscode from 'vscode';
 import { parseTemplateFile, selectTemplate, TemplateError } from '../../core/template/index';
+import { dirname } from 'node:path';
+import { loadFolderTokenizer } from '../../core/tokenizer/folderTokenizer';
+import type { Tokenizer } from '../../core/tokenizer/types';
 import { outputChannel } from '../log';
 
 export interface ModelContext {
@@ -44,5 +47,15 @@ export async function modelContextBeside(templateUri: vscode.Uri): Promise<Model
     // a config without chat_template still names the special tokens; one that cannot be read is only logged
     outputChannel().warn(`template editor: ${e instanceof Error ? e.message : String(e)}`);
     return {};
+  }
+}
+
+/** The tokenizer.json of the template's folder (a model folder), so the preview shows the model's own tokens. */
+export function modelTokenizerBeside(templatePath: string): Tokenizer | undefined {
+  try {
+    return loadFolderTokenizer(dirname(templatePath)) ?? undefined;
+  } catch (e) {
+    outputChannel().warn(`template editor: ${e instanceof Error ? e.message : String(e)} (previewing with the built-in tokenizer)`);
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createPreviewer, getPreset, isPresetName, PRESET_NAMES, PRESETS, TEMPLATE_VARIABLES, TemplateError, type TemplateKind } from '../../core/template/index';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
+import type { Tokenizer } from '../../core/tokenizer/types';
 import {
   isTemplateEditorState,
   validateEditorToHost,
@@ -16,7 +17,7 @@ import { errorMessage, outputChannel } from '../log';
 import { escapeHtml, webviewHtml, webviewResourceRoots } from '../webviewHtml';
 import { loadPreviewDataset, pickDatasetUri, type PreviewDataset } from './datasetRecords';
 import { minimalReplace } from './minimalEdit';
-import { modelContextBeside, modelContextOfConfig, type ModelContext } from './modelTokens';
+import { modelContextBeside, modelContextOfConfig, modelTokenizerBeside, type ModelContext } from './modelTokens';
 import { previewBody, recordFields } from './previewBody';
 import { documentTextWith, extractTemplate, templateKindOf } from './templateDocument';
 
@@ -42,7 +43,8 @@ export class TemplateEditorPanel implements vscode.Disposable {
   private applying = false;
   private previewTimer: NodeJS.Timeout | undefined;
   private readonly previewer = createPreviewer();
-  private readonly tokenizer = new ByteTokenizer();
+  /** The model's own tokenizer when the template sits in a model folder with a tokenizer.json, else the built-in. */
+  private tokenizer: Tokenizer = new ByteTokenizer();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -87,6 +89,7 @@ export class TemplateEditorPanel implements vscode.Disposable {
     const editor = new TemplateEditorPanel(panel, extensionUri, doc, state.recordIndex);
     TemplateEditorPanel.open.set(uri.toString(), editor);
     editor.model = doc.uri.scheme === 'untitled' || /\.json$/i.test(doc.fileName) ? modelContextOfConfig(doc.fileName, doc.getText()) : await modelContextBeside(uri);
+    if (uri.scheme === 'file') editor.tokenizer = modelTokenizerBeside(uri.fsPath) ?? editor.tokenizer;
     if (state.datasetUri) await editor.setDataset(vscode.Uri.parse(state.datasetUri), state.recordIndex);
     return editor;
   }

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
 import { createRenderer } from '../../core/template';
 import type { EvalRow, MetricsRow, TrainRequest } from '../../shared/protocol/trainer';
-import type { GptConfig, OptimizerSettings } from '../engine/types';
+import type { ModelConfig, OptimizerSettings } from '../engine/types';
 import { gptConfigOf, resolveConfig, type TrainConfig } from '../config';
 import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from '../checkpoint';
 import { holdOut } from '../prepare';
@@ -51,9 +51,11 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
   let base: Checkpoint | null = null;
   if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
-  const model: GptConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
+  const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
   const seqLen = cfg.contextLength;
+  // A run from a Hugging Face model checkpoints as a Hugging Face folder (its config.json and tokenizer files).
+  const source = resumed?.source ?? base?.source ?? null;
   let template: SavedTemplate | null;
   if (resumed) {
     template = resumed.template ?? null;
@@ -132,7 +134,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
         step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
       };
       const { params, optimizer } = await engine.getState();
-      saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template });
+      saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
     };
 
     /** Eval DPO loss, reward accuracy and margin on the held-out pairs; keeps the best weights; true = stop early. */
@@ -151,7 +153,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
         bestStep = step;
         evalsWithoutImprovement = 0;
         const { params } = await engine.getState();
-        saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template });
+        saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template, source });
       } else {
         evalsWithoutImprovement++;
       }

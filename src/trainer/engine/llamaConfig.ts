@@ -11,6 +11,13 @@ const SUPPORTED: Record<string, { architecture: string; maxPositions: number }> 
   mistral: { architecture: 'MistralForCausalLM', maxPositions: 4096 * 32 },
 };
 
+/** The config.json field behind each LlamaConfig field, for errors. */
+const HF_FIELD: Record<string, string> = {
+  vocabSize: 'vocab_size', contextLength: 'max_position_embeddings', dModel: 'hidden_size', nLayers: 'num_hidden_layers',
+  nHeads: 'num_attention_heads', nKvHeads: 'num_key_value_heads', headDim: 'head_dim', dFF: 'intermediate_size',
+  rmsNormEps: 'rms_norm_eps', ropeTheta: 'rope_theta', ropeScaling: 'rope_scaling',
+};
+
 /** Whether a config.json describes a model this mapping accepts (by `architectures`, or by `model_type`). */
 export function isLlamaFamily(json: Json): boolean {
   const archs = Array.isArray(json.architectures) ? json.architectures : [];
@@ -87,7 +94,11 @@ export function llamaConfigFromHf(json: Json, file: string): LlamaConfig {
   try {
     validateLlamaConfig(config);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    // Name the config.json field the user can fix, not the engine's.
+    const message = (e as Error).message;
+    const field = /^LlamaConfig\.(\w+)/.exec(message)?.[1];
+    if (field && HF_FIELD[field]) fail(HF_FIELD[field], message.replace(/^LlamaConfig\.\w+ /, ''));
+    throw new Error(`${file}: ${message}`);
   }
   return config;
 }
@@ -159,7 +170,7 @@ export function validateLlamaConfig(c: LlamaConfig): void {
   for (const k of ['rmsNormEps', 'ropeTheta'] as const) {
     if (!(c[k] > 0 && Number.isFinite(c[k]))) throw new Error(`LlamaConfig.${k} must be a positive number, got ${c[k]}`);
   }
-  if (c.nHeads % c.nKvHeads !== 0) throw new Error(`LlamaConfig.nHeads (${c.nHeads}) must be a multiple of nKvHeads (${c.nKvHeads})`);
+  if (c.nHeads % c.nKvHeads !== 0) throw new Error(`LlamaConfig.nKvHeads must divide the number of attention heads (${c.nHeads}), got ${c.nKvHeads}`);
   if (c.headDim % 2 !== 0) throw new Error(`LlamaConfig.headDim must be even for RoPE, got ${c.headDim}`);
   const s = c.ropeScaling;
   if (s && !(s.factor > 0)) throw new Error(`LlamaConfig.ropeScaling.factor must be positive, got ${s.factor}`);

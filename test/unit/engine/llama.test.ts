@@ -175,6 +175,6 @@ test('Llama init is seeded, HF-shaped, and untied configs get an lm_head', () =>
   assert.deepEqual(untied.byName.get('model.layers.0.self_attn.v_proj.bias')!.shape, [8]);
   assert.deepEqual(initParams(tied, 4), initParams(tied, 4));
   assert.notDeepEqual(initParams(tied, 4), initParams(tied, 5));
-  assert.throws(() => resolveModelConfig({ ...SMALL, nKvHeads: 3 }), /nHeads \(4\) must be a multiple of nKvHeads \(3\)/);
+  assert.throws(() => resolveModelConfig({ ...SMALL, nKvHeads: 3 }), /nKvHeads must divide the number of attention heads \(4\), got 3/);
   assert.throws(() => resolveModelConfig({ ...SMALL, headDim: 3 }), /headDim must be even/);
 });

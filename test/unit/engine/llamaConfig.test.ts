@@ -56,7 +56,7 @@ test('what the engine cannot compute like transformers is refused, naming the fi
   assert.throws(() => llamaConfigFromHf({ ...BASE, rope_scaling: { rope_type: 'llama3', factor: 8 } }, f), /"rope_scaling\.low_freq_factor" must be a positive number/);
   assert.throws(() => llamaConfigFromHf({ ...BASE, attention_bias: true }, f), /"attention_bias" is true/);
   assert.throws(() => llamaConfigFromHf({ ...BASE, intermediate_size: undefined }, f), /"intermediate_size" is missing/);
-  assert.throws(() => llamaConfigFromHf({ ...BASE, num_key_value_heads: 3 }, f), /config\.json: LlamaConfig\.nHeads \(8\) must be a multiple of nKvHeads \(3\)/);
+  assert.throws(() => llamaConfigFromHf({ ...BASE, num_key_value_heads: 3 }, f), /config\.json: "num_key_value_heads" must divide the number of attention heads \(8\), got 3/);
 });
 
 test('RoPE frequencies: llama3 keeps short wavelengths, slows long ones by the factor, interpolates between', () => {

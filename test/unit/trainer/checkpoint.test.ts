@@ -94,8 +94,10 @@ test('truncated, corrupted or missing files give an error naming the file', (t) 
   assert.ok(loadCheckpoint(dir, { withOptimizer: false }).params['h.0.w']);
 
   fresh();
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'falcon' }));
+  assert.throws(() => loadCheckpoint(dir), /config\.json: model_type: "falcon" is not a supported architecture/);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama' }));
-  assert.throws(() => loadCheckpoint(dir), /config\.json: model_type "llama"/);
+  assert.throws(() => loadCheckpoint(dir), /config\.json: hidden_size: "hidden_size" is missing/);
 
   fresh();
   const cfgPath = join(dir, 'config.json');
