@@ -11,7 +11,7 @@ import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from '
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'fine-tune a model on an instruction dataset (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
+  usage: '--data FILE [--eval FILE] --out DIR [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--lora [--lora-r 8 --lora-alpha 16 --lora-targets LIST]] [--json]',
   flags: {
     data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion)', valueName: 'FILE' },
     eval: { type: 'string', description: 'eval split (default: a held-out fraction of --data)', valueName: 'FILE' },

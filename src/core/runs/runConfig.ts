@@ -2,6 +2,7 @@
 // started again. Paths are relative to the file's folder. The JSON schema in media/schemas mirrors this.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isPresetName } from '../template/presets/index';
+import { DEFAULT_CONFIG } from '../../trainer/config';
 
 export interface RunConfigFile {
   data: string;
@@ -17,7 +18,7 @@ export interface RunConfigFile {
   /** The chat template to render records with: a preset name, or a .jinja / tokenizer_config.json[#name] / model folder path. */
   template?: string;
   /** Training settings by name (lr, steps, epochs, batchSize, maxMinutes, seed, …), as the trainer's config. */
-  training?: Record<string, number | boolean | Record<string, number>>;
+  training?: Record<string, number | boolean | string | Record<string, number>>;
 }
 
 export interface ResolvedRunConfig {
@@ -32,7 +33,7 @@ export interface ResolvedRunConfig {
   includeRejected: boolean;
   /** A preset name as written, or an absolute path (`#name` kept); undefined: the default rendering. */
   template?: string;
-  training: Record<string, number | boolean | Record<string, number>>;
+  training: Record<string, number | boolean | string | Record<string, number>>;
 }
 
 export class RunConfigError extends Error {
@@ -83,10 +84,11 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
   if (o.training !== undefined) {
     if (typeof o.training !== 'object' || o.training === null || Array.isArray(o.training)) throw new RunConfigError(file, 'training', 'must be an object of settings');
     for (const [k, v] of Object.entries(o.training as Record<string, unknown>)) {
-      const ok = typeof v === 'number' || typeof v === 'boolean'
+      // Strings only where the setting is one (e.g. loraTargets), so "lr": "0.1" is caught here, naming the field.
+      const ok = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && typeof (DEFAULT_CONFIG as unknown as Record<string, unknown>)[k] === 'string')
         || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((w) => typeof w === 'number'));
-      if (!ok) throw new RunConfigError(file, `training.${k}`, 'must be a number, true/false, or an object of numbers');
-      training[k] = v as number | boolean | Record<string, number>;
+      if (!ok) throw new RunConfigError(file, `training.${k}`, 'must be a number, true/false, or an object of numbers (a string only for text settings such as loraTargets)');
+      training[k] = v as number | boolean | string | Record<string, number>;
     }
   }
   return {
