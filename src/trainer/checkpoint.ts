@@ -14,6 +14,7 @@ import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import type { TrainConfig } from './config';
 import type { SamplerState } from './sampler';
 import type { SavedTemplate } from './template';
+import { ADAPTER_WEIGHTS, isAdapterFolder, loadAdapterCheckpoint, mergedWeights, type AdapterCheckpoint } from './adapterCheckpoint';
 
 export class CheckpointError extends Error {}
 
@@ -42,6 +43,11 @@ export interface Checkpoint {
   state: TrainingState | null;
   /** The template training rendered with; null when the run used the default (and in checkpoints from before). */
   template?: SavedTemplate | null;
+  /**
+   * Set when the folder is a LoRA adapter folder (adapterCheckpoint.ts): `params` are then the base merged with the
+   * adapters, and this holds the base and the adapters (with their optimizer state) apart, for resuming.
+   */
+  adapter?: AdapterCheckpoint;
 }
 
 const MODEL_TYPE = 'instruct-studio-gpt';
@@ -104,6 +110,11 @@ export function existingCheckpointDir(dir: string): string | null {
 }
 
 export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Checkpoint {
+  if (isAdapterFolder(dir)) {
+    const ck = loadAdapterCheckpoint(dir, { withOptimizer });
+    const params = mergedWeights(ck, join(dir, ADAPTER_WEIGHTS));
+    return { model: ck.base.model, tokenizer: ck.base.tokenizer, params, optimizer: null, state: ck.state, template: ck.template, adapter: ck };
+  }
   const path = (name: string) => join(dir, name);
   const readJson = (name: string): Record<string, unknown> => {
     let text: string;
@@ -167,7 +178,7 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
   return { model, tokenizer, params, optimizer, state, template };
 }
 
-function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
+export function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
   if (typeof t.ref !== 'string') throw new CheckpointError(`${file}: field "ref" must be a string`);
   const spec = t.spec as Record<string, unknown> | null;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new CheckpointError(`${file}: field "spec" must be an object`);
@@ -195,7 +206,7 @@ function parseTokenizer(t: Record<string, unknown>, file: string): Tokenizer {
   return tok;
 }
 
-function checkState(s: Record<string, unknown>, file: string): TrainingState {
+export function checkState(s: Record<string, unknown>, file: string): TrainingState {
   const need = (k: string, ok: (v: unknown) => boolean) => {
     if (!ok(s[k])) throw new CheckpointError(`${file}: field "${k}" is missing or malformed`);
   };
