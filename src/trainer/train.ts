@@ -1,6 +1,7 @@
 // The training loop, top to bottom: run folder → config → model → data → engine → loop (log, eval, checkpoint,
 // cancel, time budget) → final eval and checkpoint. Everything touching TensorFlow.js is behind the Engine.
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, freemem } from 'node:os';
 import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
 import type { RecordRenderer } from '../core/template/types';
 import { createRenderer } from '../core/template';
@@ -17,6 +18,7 @@ import { TaskSampler } from './sampler';
 import { learningRate } from './schedule';
 import { resolveModelDir } from './modelDir';
 import type { LoraOptions } from './engine/lora';
+import { describeEstimate, estimateMemory } from './memoryEstimate';
 import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from './loraRun';
 
 export type EngineFactory = (opts: { config: GptConfig; seed: number; params?: NamedArrays; threads?: number; lora?: LoraOptions }) => Engine | Promise<Engine>;
@@ -120,6 +122,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   // ---- engine ----------------------------------------------------------------------------------------------------
   // LoRA: the engine starts from the base weights (a resumed adapter folder names them) and trains adapters only.
   const lora = cfg.lora ? loraOptionsFor(cfg, model) : undefined;
+  // Said before the engine allocates anything, so a run that will not fit is flagged while it can still be stopped.
+  const plannedThreads = cfg.threads || Math.min(2, availableParallelism());
+  const estimate = describeEstimate(estimateMemory({ config: model, batchSize: cfg.batchSize, seqLen, threads: plannedThreads, lora }), plannedThreads, freemem());
+  log(estimate.message, estimate.warn ? 'warn' : 'info');
   const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: resumed?.adapter?.base.params ?? base?.params, threads: cfg.threads || undefined, lora });
   if (resumed?.adapter) await engine.setAdapterState(resumed.adapter.adapter);
   else if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
