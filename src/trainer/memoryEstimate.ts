@@ -34,7 +34,7 @@ export interface MemoryEstimate {
   gradients: number;
   optimizer: number;
   activations: number;
-  /** One worker's wasm heap: its copy of the weights, its activation peak and its gradient tensors. */
+  /** One worker's wasm heap: its copy of the weights, its activation peak and its gradient tensors, grown as wasm grows. */
   heapPerWorker: number;
   /** Node, TensorFlow.js and the wasm runtime themselves. */
   runtime: number;
@@ -44,8 +44,13 @@ export interface MemoryEstimate {
 export const FLOAT = 4;
 /** Measured factors (see the header). */
 export const FACTORS = { perD: 68, perF: 23.5, perScore: 17, perVocab: 11, perDOutside: 14, gradTemps: 1.05, deviceWeights: 2 };
-/** RSS of a trainer process with the wasm backend loaded and nothing else, and what each worker thread adds. */
-export const RUNTIME_BYTES = { process: 120 * 2 ** 20, perWorker: 40 * 2 ** 20 };
+/**
+ * RSS of the trainer child (dist/trainer.js, wasm, data of a few thousand records) around a negligible model: ~140 MiB
+ * with two workers, measured here.
+ */
+export const RUNTIME_BYTES = { process: 100 * 2 ** 20, perWorker: 20 * 2 ** 20 };
+/** Emscripten grows wasm memory by 20% more than asked (at most 96 MiB a time), and never gives it back. */
+export const HEAP_GROWTH = { overshoot: 0.2, cap: 96 * 2 ** 20 };
 
 interface Shape { name: string; shape: number[] }
 
@@ -97,7 +102,8 @@ export function estimateMemory(input: MemoryEstimateInput): MemoryEstimate {
   }
   const rowsPerWorker = Math.ceil(batchSize / threads);
   const activationsPerWorker = FLOAT * rowsPerWorker * seqLen * activationFloatsPerToken(config, seqLen);
-  const heapPerWorker = FLOAT * (FACTORS.deviceWeights + FACTORS.gradTemps) * P + activationsPerWorker;
+  const heapNeed = FLOAT * (FACTORS.deviceWeights + FACTORS.gradTemps) * P + activationsPerWorker;
+  const heapPerWorker = heapNeed + Math.min(HEAP_GROWTH.overshoot * heapNeed, HEAP_GROWTH.cap);
   // Master weights (shared by the workers), LoRA's frozen copies and adapters.
   const weights = FLOAT * (P + frozenCopies + (input.lora ? trainable : 0));
   // The step's summed gradient, plus one buffer per worker when there are workers; LoRA adds the adapters' own.

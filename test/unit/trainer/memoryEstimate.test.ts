@@ -24,9 +24,10 @@ test('full fine-tuning, one thread: every figure by hand', () => {
   assert.equal(e.weights, 4 * 308);
   assert.equal(e.gradients, 4 * 308);
   assert.equal(e.optimizer, 4 * 2 * 308); // m and v
-  assert.ok(Math.abs(e.heapPerWorker - (4 * 3.05 * 308 + 30400)) < 1e-6); // device weights ×2, gradient tensors ×1.05
+  // device weights ×2, gradient tensors ×1.05, activations; wasm memory grown 20% past that
+  assert.ok(Math.abs(e.heapPerWorker - 1.2 * (4 * 3.05 * 308 + 30400)) < 1e-6);
   assert.equal(e.runtime, RUNTIME_BYTES.process);
-  assert.ok(Math.abs(e.total - (1232 + 1232 + 2464 + 34157.6 + RUNTIME_BYTES.process)) < 1e-6);
+  assert.ok(Math.abs(e.total - (1232 + 1232 + 2464 + 1.2 * 34157.6 + RUNTIME_BYTES.process)) < 1e-6);
 });
 
 test('LoRA r=2 on c_attn: adapters 2·(4 + 12) = 32 train; W0 kept; optimizer for adapters only', () => {
@@ -59,7 +60,7 @@ test('the warning says so when the estimate passes 80% of free memory', () => {
   assert.equal(describeEstimate(e, 1, e.total / 0.81).warn, true);
   const ok = describeEstimate(e, 1, e.total / 0.5);
   assert.equal(ok.warn, false);
-  assert.match(ok.message, /^memory estimate: 120\.0 MiB \(weights 1\.2 KiB, gradients 1\.2 KiB, optimizer 2\.4 KiB, activations 29\.7 KiB inside compute heap 33\.4 KiB, runtime 120\.0 MiB\); 308 of 308 parameters train/);
+  assert.match(ok.message, /^memory estimate: 100\.0 MiB \(weights 1\.2 KiB, gradients 1\.2 KiB, optimizer 2\.4 KiB, activations 29\.7 KiB inside compute heap 40\.0 KiB, runtime 100\.0 MiB\); 308 of 308 parameters train/);
   assert.match(describeEstimate(e, 1, e.total).message, /may not fit \(use --lora/);
 });
 
