@@ -1,6 +1,6 @@
 // `instruct-studio export`: a checkpoint as a Hugging Face model folder (LoRA merged with --merge) or, for a LoRA
 // checkpoint without --merge, as a PEFT adapter folder.
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { CheckpointError } from '../../trainer/checkpoint';
@@ -28,7 +28,8 @@ export const exportCommand: CliCommand = {
     let result;
     try {
       const dir = resolveModelDir(resolve(io.cwd, f.checkpoint));
-      if (resolve(dir) === out || out.startsWith(resolve(dir) + '/')) throw new InputError(`-o ${f.out}: is inside the checkpoint being exported`);
+      const inside = relative(resolve(dir), out);
+      if (!inside.startsWith('..') && !isAbsolute(inside)) throw new InputError(`-o ${f.out}: is inside the checkpoint being exported`);
       result = exportCheckpoint(dir, out, { merge: f.merge === true, force: f.force === true });
     } catch (e) {
       if (e instanceof ModelDirError || e instanceof CheckpointError || e instanceof ExportError || e instanceof LoraError) throw new InputError(e.message);
