@@ -57,6 +57,13 @@ export interface TrainConfig {
   loraDropout: number;
   /** Comma list of module names (PEFT target_modules); '' = the architecture's default (c_attn; q/k/v/o_proj). */
   loraTargets: string;
+  // DPO (stage dpo; TRL's DPOConfig names in brackets)
+  /** Strength of the pull towards the reference model [beta]. */
+  dpoBeta: number;
+  /** `sigmoid` (the DPO paper) or `ipo` (Azar et al.) [loss_type]. */
+  dpoLoss: string;
+  /** Assumed fraction of flipped preference labels, conservative DPO; sigmoid loss only [label_smoothing]. */
+  dpoLabelSmoothing: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -93,6 +100,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
   loraAlpha: 16,
   loraDropout: 0,
   loraTargets: '',
+  dpoBeta: 0.1,
+  dpoLoss: 'sigmoid',
+  dpoLabelSmoothing: 0,
 };
 
 /** Presets named in the UI: `quick` for a first look, `standard` as the defaults. */
@@ -129,6 +139,10 @@ export function resolveConfig(overrides: Overrides, base: TrainConfig = DEFAULT_
     throw new ConfigError(`training setting "loraDropout" must be 0, got ${cfg.loraDropout}: dropout on the LoRA input is not supported (the adapters are merged into the weights every step, so their input cannot be dropped on its own)`);
   }
   if (cfg.loraTargets.trim() && !loraTargetList(cfg.loraTargets).length) throw new ConfigError(`training setting "loraTargets" must be a comma list of module names, got ${JSON.stringify(cfg.loraTargets)}`);
+  if (!(cfg.dpoBeta > 0)) throw new ConfigError(`dpoBeta must be positive, got ${cfg.dpoBeta}`);
+  if (cfg.dpoLoss !== 'sigmoid' && cfg.dpoLoss !== 'ipo') throw new ConfigError(`dpoLoss must be "sigmoid" or "ipo", got ${JSON.stringify(cfg.dpoLoss)}`);
+  if (!(cfg.dpoLabelSmoothing >= 0 && cfg.dpoLabelSmoothing < 0.5)) throw new ConfigError(`dpoLabelSmoothing must be in [0, 0.5), got ${cfg.dpoLabelSmoothing}`);
+  if (cfg.dpoLoss === 'ipo' && cfg.dpoLabelSmoothing > 0) throw new ConfigError('dpoLabelSmoothing applies to the sigmoid loss only, not ipo');
   for (const [task, w] of Object.entries(cfg.taskWeights)) if (!(w >= 0)) throw new ConfigError(`task weight for "${task}" must be zero or more, got ${w}`);
   return cfg;
 }

@@ -2,7 +2,6 @@
 // started again. Paths are relative to the file's folder. The JSON schema in media/schemas mirrors this.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isPresetName } from '../template/presets/index';
-import { DEFAULT_CONFIG } from '../../trainer/config';
 
 export interface RunConfigFile {
   data: string;
@@ -42,6 +41,8 @@ export class RunConfigError extends Error {
   }
 }
 
+/** Training settings whose values are words, not numbers (src/trainer/config.ts). */
+const STRING_SETTINGS = new Set(['dpoLoss', 'loraTargets']);
 const KEYS = new Set(['$schema', 'data', 'eval', 'evalFraction', 'model', 'out', 'preset', 'stage', 'skipInvalid', 'includeRejected', 'template', 'training', 'description']);
 
 export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
@@ -84,10 +85,14 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
   if (o.training !== undefined) {
     if (typeof o.training !== 'object' || o.training === null || Array.isArray(o.training)) throw new RunConfigError(file, 'training', 'must be an object of settings');
     for (const [k, v] of Object.entries(o.training as Record<string, unknown>)) {
-      // Strings only where the setting is one (e.g. loraTargets), so "lr": "0.1" is caught here, naming the field.
-      const ok = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && typeof (DEFAULT_CONFIG as unknown as Record<string, unknown>)[k] === 'string')
+      if (STRING_SETTINGS.has(k)) {
+        if (typeof v !== 'string') throw new RunConfigError(file, `training.${k}`, 'must be a string');
+        training[k] = v;
+        continue;
+      }
+      const ok = typeof v === 'number' || typeof v === 'boolean'
         || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((w) => typeof w === 'number'));
-      if (!ok) throw new RunConfigError(file, `training.${k}`, 'must be a number, true/false, or an object of numbers (a string only for text settings such as loraTargets)');
+      if (!ok) throw new RunConfigError(file, `training.${k}`, 'must be a number, true/false, or an object of numbers');
       training[k] = v as number | boolean | string | Record<string, number>;
     }
   }
