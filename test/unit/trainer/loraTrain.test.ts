@@ -109,3 +109,27 @@ test('--model on a LoRA run loads base + adapters; a base that moved is an error
   writeFileSync(join(next.out, 'run.json'), '{}');
   assert.throws(() => loadCheckpoint(join(next.out, 'checkpoint')), /adapter_config.json: field "base_model_name_or_path" names "\/nowhere\/base"/);
 });
+
+test('DPO with LoRA: adapters only, PEFT checkpoints, exact resume; the reference is the base model', async (t) => {
+  const words = ['cat', 'dog', 'sun', 'map', 'red', 'box'];
+  const prefs = words.map((w) => ({ prompt: `Reverse: ${w}\n`, chosen: [...w].reverse().join(''), rejected: w }));
+  const dpo = (dir: string): TrainRequest => {
+    const data = writeJsonl(join(dir, 'prefs.jsonl'), prefs);
+    return { stage: 'dpo', data, eval: data, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...SMALL, steps: 6, lr: 1e-2, checkpointEvery: 1000, lora: true, loraTargets: 'c_attn,c_proj' } };
+  };
+  const a = dpo(tempDir(t));
+  const b = dpo(tempDir(t));
+  const messages: ChildToParent[] = [];
+  await train(a, hooks(messages));
+  assert.ok(messages.some((m) => m.type === 'log' && m.message.startsWith('LoRA r=8 alpha=16 on c_attn, c_proj:')));
+  assert.equal(JSON.parse(readFileSync(join(a.out, 'checkpoint', 'adapter_config.json'), 'utf8')).base_model_name_or_path, join(a.out, 'base'));
+  assert.equal((await train(b, hooks([], 3))).status, 'stopped');
+  await train(b, hooks([]));
+  const curve = (out: string) => trainRows(out).map((r) => [r.step, r.loss, r.grad_norm, r['rewards/margins']]);
+  assert.equal(curve(b.out).length, 6);
+  assert.deepEqual(curve(b.out), curve(a.out));
+  assert.deepEqual(loadAdapterCheckpoint(join(b.out, 'checkpoint')).adapter, loadAdapterCheckpoint(join(a.out, 'checkpoint')).adapter);
+  const merged = loadCheckpoint(join(a.out, 'checkpoint'));
+  const base = loadCheckpoint(join(a.out, 'base'));
+  for (const [name, w] of Object.entries(base.params)) if (!/attn\.c_attn\.weight|c_proj\.weight/.test(name)) assert.deepEqual(merged.params[name].data, w.data, name);
+});
