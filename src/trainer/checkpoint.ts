@@ -18,6 +18,7 @@ import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import type { TrainConfig } from './config';
 import type { SamplerState } from './sampler';
 import type { SavedTemplate } from './template';
+import { ADAPTER_WEIGHTS, isAdapterFolder, loadAdapterCheckpoint, mergedWeights, type AdapterCheckpoint } from './adapterCheckpoint';
 
 export class CheckpointError extends Error {}
 
@@ -53,6 +54,11 @@ export interface Checkpoint {
   source?: HfSource | null;
   /** generation_config.json of a Hugging Face model (raw values), when it has one. */
   generationConfig?: Record<string, unknown> | null;
+  /**
+   * Set when the folder is a LoRA adapter folder (adapterCheckpoint.ts): `params` are then the base merged with the
+   * adapters, and this holds the base and the adapters (with their optimizer state) apart, for resuming.
+   */
+  adapter?: AdapterCheckpoint;
 }
 
 const MODEL_TYPE = BUILTIN_MODEL_TYPE;
@@ -121,6 +127,11 @@ export function existingCheckpointDir(dir: string): string | null {
 }
 
 export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Checkpoint {
+  if (isAdapterFolder(dir)) {
+    const ck = loadAdapterCheckpoint(dir, { withOptimizer });
+    const params = mergedWeights(ck, join(dir, ADAPTER_WEIGHTS));
+    return { model: ck.base.model, tokenizer: ck.base.tokenizer, params, optimizer: null, state: ck.state, template: ck.template, adapter: ck };
+  }
   const path = (name: string) => join(dir, name);
   const readJson = (name: string): Record<string, unknown> => {
     let text: string;
@@ -221,7 +232,7 @@ function runChatTemplate(template: SavedTemplate | null | undefined, source: HfS
   return chat === own ? undefined : chat;
 }
 
-function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
+export function parseSavedTemplate(t: Record<string, unknown>, file: string): SavedTemplate {
   if (typeof t.ref !== 'string') throw new CheckpointError(`${file}: field "ref" must be a string`);
   const spec = t.spec as Record<string, unknown> | null;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new CheckpointError(`${file}: field "spec" must be an object`);
@@ -249,7 +260,7 @@ function parseTokenizer(t: Record<string, unknown>, file: string): Tokenizer {
   return tok;
 }
 
-function checkState(s: Record<string, unknown>, file: string): TrainingState {
+export function checkState(s: Record<string, unknown>, file: string): TrainingState {
   const need = (k: string, ok: (v: unknown) => boolean) => {
     if (!ok(s[k])) throw new CheckpointError(`${file}: field "${k}" is missing or malformed`);
   };

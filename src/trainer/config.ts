@@ -49,6 +49,14 @@ export interface TrainConfig {
   seed: number;
   /** Compute threads for the engine (0 = all cores). */
   threads: number;
+  // LoRA: train low-rank adapters on some modules; every base weight stays frozen (PEFT-format adapter checkpoints)
+  lora: boolean;
+  loraR: number;
+  loraAlpha: number;
+  /** Must be 0: dropout on the adapter input is not supported (the adapters are merged into the weights each step). */
+  loraDropout: number;
+  /** Comma list of module names (PEFT target_modules); '' = the architecture's default (c_attn; q/k/v/o_proj). */
+  loraTargets: string;
   // DPO (stage dpo; TRL's DPOConfig names in brackets)
   /** Strength of the pull towards the reference model [beta]. */
   dpoBeta: number;
@@ -87,6 +95,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   checkpointEvery: 200,
   seed: 1337,
   threads: 0,
+  lora: false,
+  loraR: 8,
+  loraAlpha: 16,
+  loraDropout: 0,
+  loraTargets: '',
   dpoBeta: 0.1,
   dpoLoss: 'sigmoid',
   dpoLabelSmoothing: 0,
@@ -120,6 +133,12 @@ export function resolveConfig(overrides: Overrides, base: TrainConfig = DEFAULT_
   if (cfg.dModel % cfg.nHeads !== 0) throw new ConfigError(`dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads})`);
   if (!(cfg.evalFraction >= 0 && cfg.evalFraction < 1)) throw new ConfigError(`evalFraction must be in [0, 1), got ${cfg.evalFraction}`);
   if (cfg.steps === 0 && cfg.epochs === 0 && cfg.maxMinutes === 0) throw new ConfigError('say how long to train: steps, epochs or maxMinutes');
+  if (!(Number.isInteger(cfg.loraR) && cfg.loraR > 0)) throw new ConfigError(`training setting "loraR" must be a positive whole number, got ${cfg.loraR}`);
+  if (!(cfg.loraAlpha > 0)) throw new ConfigError(`training setting "loraAlpha" must be positive, got ${cfg.loraAlpha}`);
+  if (cfg.loraDropout !== 0) {
+    throw new ConfigError(`training setting "loraDropout" must be 0, got ${cfg.loraDropout}: dropout on the LoRA input is not supported (the adapters are merged into the weights every step, so their input cannot be dropped on its own)`);
+  }
+  if (cfg.loraTargets.trim() && !loraTargetList(cfg.loraTargets).length) throw new ConfigError(`training setting "loraTargets" must be a comma list of module names, got ${JSON.stringify(cfg.loraTargets)}`);
   if (!(cfg.dpoBeta > 0)) throw new ConfigError(`dpoBeta must be positive, got ${cfg.dpoBeta}`);
   if (cfg.dpoLoss !== 'sigmoid' && cfg.dpoLoss !== 'ipo') throw new ConfigError(`dpoLoss must be "sigmoid" or "ipo", got ${JSON.stringify(cfg.dpoLoss)}`);
   if (!(cfg.dpoLabelSmoothing >= 0 && cfg.dpoLabelSmoothing < 0.5)) throw new ConfigError(`dpoLabelSmoothing must be in [0, 0.5), got ${cfg.dpoLabelSmoothing}`);
@@ -130,4 +149,9 @@ export function resolveConfig(overrides: Overrides, base: TrainConfig = DEFAULT_
 
 export function gptConfigOf(cfg: TrainConfig, vocabSize: number): GptConfig {
   return { vocabSize, contextLength: cfg.contextLength, dModel: cfg.dModel, nLayers: cfg.nLayers, nHeads: cfg.nHeads, dFF: 4 * cfg.dModel, tieEmbeddings: true };
+}
+
+/** The module names of `loraTargets` (empty: the architecture's default). */
+export function loraTargetList(s: string): string[] {
+  return s.split(',').map((t) => t.trim()).filter(Boolean);
 }

@@ -8,6 +8,7 @@ import { ConfigError } from './config';
 import { DataError } from './prepare';
 import { CheckpointError } from './checkpoint';
 import { ModelDirError } from './modelDir';
+import { LoraError } from './engine/lora';
 
 let cancelled = false;
 let started = false;
@@ -35,7 +36,7 @@ async function run(request: TrainRequest): Promise<void> {
   } catch (e) {
     const err = e as Error;
     if (process.env.INSTRUCT_STUDIO_DEBUG) process.stderr.write(String(err?.stack ?? e) + '\n');
-    const code = e instanceof DataError ? 'data' : e instanceof RunFolderError || e instanceof TemplateRefError || e instanceof TemplateError || e instanceof ConfigError || e instanceof ModelDirError || e instanceof CheckpointError ? 'usage' : 'failed';
+    const code = e instanceof DataError ? 'data' : e instanceof RunFolderError || e instanceof TemplateRefError || e instanceof TemplateError || e instanceof ConfigError || e instanceof ModelDirError || e instanceof CheckpointError || e instanceof LoraError ? 'usage' : 'failed';
     finish(1, { type: 'error', message: err?.message ?? String(e), code });
   }
 }

@@ -1,6 +1,7 @@
 // The training loop, top to bottom: run folder → config → model → data → engine → loop (log, eval, checkpoint,
 // cancel, time budget) → final eval and checkpoint. Everything touching TensorFlow.js is behind the Engine.
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, freemem } from 'node:os';
 import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
 import type { RecordRenderer } from '../core/template/types';
 import { createRenderer } from '../core/template';
@@ -16,9 +17,12 @@ import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, ty
 import { TaskSampler } from './sampler';
 import { learningRate } from './schedule';
 import { resolveModelDir } from './modelDir';
+import type { LoraOptions } from './engine/lora';
+import { describeEstimate, estimateMemory } from './memoryEstimate';
+import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from './loraRun';
 import { trainDpo } from './dpo/train';
 
-export type EngineFactory = (opts: { config: ModelConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
+export type EngineFactory = (opts: { config: ModelConfig; seed: number; params?: NamedArrays; threads?: number; lora?: LoraOptions }) => Engine | Promise<Engine>;
 
 export interface TrainHooks {
   emit(msg: ChildToParent): void;
@@ -76,7 +80,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
 
   // ---- model: the built-in tiny GPT from random weights, or a saved model folder --------------------------------
   let base: Checkpoint | null = null;
-  if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
+  const baseDir = !resumed && req.model !== 'tiny' ? resolveModelDir(req.model) : null;
+  if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
   const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
@@ -120,10 +125,21 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   log(`data: ${examples.length} training examples${multiTask ? ` in ${byTask.size} tasks (${[...byTask].map(([t, ix]) => `${t} ${ix.length}`).join(', ')})` : ''}, ${evalItems.length} eval`);
 
   // ---- engine ----------------------------------------------------------------------------------------------------
-  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: base?.params, threads: cfg.threads || undefined });
-  if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
+  // LoRA: the engine starts from the base weights (a resumed adapter folder names them) and trains adapters only.
+  const lora = cfg.lora ? loraOptionsFor(cfg, model) : undefined;
+  // Said before the engine allocates anything, so a run that will not fit is flagged while it can still be stopped.
+  const plannedThreads = cfg.threads || Math.min(2, availableParallelism());
+  const estimate = describeEstimate(estimateMemory({ config: model, batchSize: cfg.batchSize, seqLen, threads: plannedThreads, lora }), plannedThreads, freemem());
+  log(estimate.message, estimate.warn ? 'warn' : 'info');
+  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: resumed?.adapter?.base.params ?? base?.params, threads: cfg.threads || undefined, lora });
+  if (resumed?.adapter) await engine.setAdapterState(resumed.adapter.adapter);
+  else if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
+  // A base that is itself an adapter folder has no weights file for PEFT to name: save it merged, as a random base is.
+  const adapterBase = lora ? resumed?.adapter?.baseDir ?? await adapterBaseFolder(engine, base?.adapter ? null : baseDir, req.out, model, tokenizer, template) : null;
+  const adapterSettings = lora && adapterBase ? adapterSettingsFor(lora, adapterBase, model) : null;
   log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
   log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
+  if (lora) log(loraSummary(lora, engine.trainableParameterCount, engine.parameterCount));
 
   // ---- training state ----------------------------------------------------------------------------------------------
   const rowsPerStep = cfg.batchSize * cfg.gradAccum;
@@ -154,6 +170,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     const state: Omit<TrainingState, 'files' | 'optimizer'> = {
       step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
     };
+    if (adapterSettings) return saveLoraCheckpoint(paths.checkpoint, engine, adapterSettings, state, template);
     const { params, optimizer } = await engine.getState();
     saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
   };
@@ -171,8 +188,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       bestEvalLoss = r.loss;
       bestStep = step;
       evalsWithoutImprovement = 0;
-      const { params } = await engine.getState();
-      saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template, source });
+      if (adapterSettings) await saveLoraCheckpoint(paths.best, engine, adapterSettings, null, template);
+      else saveCheckpoint(paths.best, { model, tokenizer, params: (await engine.getState()).params, optimizer: null, state: null, template, source });
     } else {
       evalsWithoutImprovement++;
     }

@@ -11,7 +11,7 @@ import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from '
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'fine-tune a model on an instruction dataset (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|dpo] [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
+  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|dpo] [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--lora [--lora-r 8 --lora-alpha 16 --lora-targets LIST]] [--json]',
   flags: {
     data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; preference pairs for --stage dpo)', valueName: 'FILE' },
     stage: { type: 'string', description: 'sft (default) or dpo: preference tuning on prompt/chosen/rejected records, from --model (e.g. an SFT run)', valueName: 'sft|dpo' },

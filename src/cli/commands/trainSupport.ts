@@ -28,6 +28,11 @@ export const trainingFlags: Record<string, FlagSpec> = {
   'eval-fraction': { type: 'number', description: 'held-out fraction when no --eval file (default 0.05)', valueName: 'X' },
   'exact-match-samples': { type: 'number', description: 'eval records generated for exact match (default 64)', valueName: 'N' },
   patience: { type: 'number', description: 'early stopping: evaluations without a better eval loss (default 0 = off)', valueName: 'N' },
+  lora: { type: 'boolean', description: 'train LoRA adapters (PEFT format) instead of all weights; the base stays frozen' },
+  'lora-r': { type: 'number', description: 'LoRA rank (default 8)', valueName: 'N' },
+  'lora-alpha': { type: 'number', description: 'LoRA alpha: adapters are scaled by alpha/r (default 16)', valueName: 'X' },
+  'lora-dropout': { type: 'number', description: 'LoRA dropout: only 0 is supported (adapters are merged into the weights)', valueName: 'X' },
+  'lora-targets': { type: 'string', description: 'modules to adapt, e.g. q_proj,v_proj (default: c_attn for GPT-2, q/k/v/o_proj for Llama)', valueName: 'LIST' },
   'skip-invalid': { type: 'boolean', description: 'train on the valid records of a dataset with errors, saying how many were skipped' },
   'include-rejected': { type: 'boolean', description: 'also train on records whose review is "rejected"' },
   json: { type: 'boolean', description: 'one JSON object per line (metrics, eval, log, done)' },
@@ -37,6 +42,7 @@ export const trainingFlags: Record<string, FlagSpec> = {
 const numeric: Record<string, string> = {
   steps: 'steps', epochs: 'epochs', 'max-minutes': 'maxMinutes', seed: 'seed', lr: 'lr', batch: 'batchSize', 'grad-accum': 'gradAccum',
   context: 'contextLength', 'd-model': 'dModel', layers: 'nLayers', heads: 'nHeads', 'eval-every': 'evalEvery', 'exact-match-samples': 'exactMatchSamples', patience: 'patience',
+  'lora-r': 'loraR', 'lora-alpha': 'loraAlpha', 'lora-dropout': 'loraDropout',
 };
 
 export function overridesFrom(flags: ParsedArgs['flags']): TrainRequest['overrides'] {
@@ -47,6 +53,10 @@ export function overridesFrom(flags: ParsedArgs['flags']): TrainRequest['overrid
   if (flags.steps !== undefined) o.epochs = 0;
   else if (flags.epochs === undefined && flags['max-minutes'] !== undefined) o.epochs = 0;
   if (flags['no-packing']) o.packing = false;
+  if (flags.lora) o.lora = true;
+  if (typeof flags['lora-targets'] === 'string') o.loraTargets = flags['lora-targets'];
+  const loraOnly = ['lora-r', 'lora-alpha', 'lora-dropout', 'lora-targets'].filter((k) => flags[k] !== undefined);
+  if (loraOnly.length && !flags.lora) throw new UsageError(`--${loraOnly[0]} needs --lora`);
   if (typeof flags['task-weights'] === 'string') o.taskWeights = parseTaskWeights(flags['task-weights']);
   return o;
 }

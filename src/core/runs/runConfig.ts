@@ -42,7 +42,7 @@ export class RunConfigError extends Error {
 }
 
 /** Training settings whose values are words, not numbers (src/trainer/config.ts). */
-const STRING_SETTINGS = new Set(['dpoLoss']);
+const STRING_SETTINGS = new Set(['dpoLoss', 'loraTargets']);
 const KEYS = new Set(['$schema', 'data', 'eval', 'evalFraction', 'model', 'out', 'preset', 'stage', 'skipInvalid', 'includeRejected', 'template', 'training', 'description']);
 
 export function parseRunConfig(text: string, file: string): ResolvedRunConfig {

@@ -17,7 +17,8 @@ export function recordForPrompt(prompt: string | unknown[]): Record<string, unkn
 
 /** A run folder's weights as `--model` resolves them: best/ first, else the latest checkpoint/. */
 function hasWeights(runDir: string): boolean {
-  return ['best', 'checkpoint', 'checkpoint.old'].some((d) => existsSync(join(runDir, d, 'config.json')));
+  // A LoRA run's checkpoints are PEFT adapter folders (adapter_config.json), loaded onto their base.
+  return ['best', 'checkpoint', 'checkpoint.old'].some((d) => existsSync(join(runDir, d, 'config.json')) || existsSync(join(runDir, d, 'adapter_config.json')));
 }
 
 interface ModelItem extends vscode.QuickPickItem { dir?: string }

@@ -26,7 +26,8 @@ interface RunJson { model?: unknown; eval?: unknown; dataset?: unknown }
 export function evaluationTarget(folder: string): EvaluationTarget | null {
   const runDir = existsSync(join(folder, 'run.json')) ? folder
     : ['best', 'checkpoint'].includes(basename(folder)) && existsSync(join(dirname(folder), 'run.json')) ? dirname(folder) : null;
-  if (!runDir) return existsSync(join(folder, 'config.json')) ? { model: folder, out: folder } : null;
+  // A model folder, or a PEFT adapter folder (a LoRA checkpoint, loaded onto its base).
+  if (!runDir) return existsSync(join(folder, 'config.json')) || existsSync(join(folder, 'adapter_config.json')) ? { model: folder, out: folder } : null;
   let info: RunJson = {};
   try {
     info = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson;
@@ -109,7 +110,7 @@ export async function evaluateModelCommand(extensionUri: vscode.Uri, arg?: unkno
   const folder = folderOf(arg) ?? await pickModelFolder();
   if (!folder) return undefined;
   const target = evaluationTarget(folder);
-  if (!target) { void vscode.window.showErrorMessage(`${folder}: not a run, checkpoint or model folder (no run.json or config.json).`); return undefined; }
+  if (!target) { void vscode.window.showErrorMessage(`${folder}: not a run, checkpoint, model or adapter folder (no run.json, config.json or adapter_config.json).`); return undefined; }
   const data = dataArg instanceof vscode.Uri ? dataArg.fsPath : await pickEvalFile(target);
   if (!data) return undefined;
   const general = vscode.Uri.joinPath(extensionUri, 'media', 'samples', 'general-text.txt').fsPath;

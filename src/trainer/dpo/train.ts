@@ -20,6 +20,7 @@ import { loadPreferencePairs, type PreferencePair } from './data';
 import { loadReference, pairLogps, REFERENCE_FILE, saveReference, type ReferenceLogps } from './logps';
 import type { DpoLossType, DpoSettings, DpoStats } from './loss';
 import { dpoEvaluate, dpoTrainStep, type ScoredPair } from './step';
+import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from '../loraRun';
 
 export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
   const now = hooks.now ?? (() => performance.now() / 1000);
@@ -49,7 +50,8 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
 
   // ---- model: the built-in one, or a saved model / SFT run (whose weights become the reference) --------------------
   let base: Checkpoint | null = null;
-  if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
+  const baseDir = !resumed && req.model !== 'tiny' ? resolveModelDir(req.model) : null;
+  if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
   const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
@@ -90,10 +92,15 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
   log(`data: ${trainPairs.length} training preference pairs, ${evalPairs.length} eval; DPO ${settings.loss} loss, beta ${settings.beta}${settings.labelSmoothing ? `, label smoothing ${settings.labelSmoothing}` : ''}`);
 
   // ---- engine, and the reference log-probabilities from the starting weights ---------------------------------------
-  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: base?.params, threads: cfg.threads || undefined });
+  // LoRA as in SFT (../loraRun.ts): adapters from zero, so the starting weights (the reference) are the base's.
+  const lora = cfg.lora ? loraOptionsFor(cfg, model) : undefined;
+  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: resumed?.adapter?.base.params ?? base?.params, threads: cfg.threads || undefined, lora });
   try {
     log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
     log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
+    if (lora) log(loraSummary(lora, engine.trainableParameterCount, engine.parameterCount));
+    const adapterBase = lora ? resumed?.adapter?.baseDir ?? await adapterBaseFolder(engine, base?.adapter ? null : baseDir, req.out, model, tokenizer, template) : null;
+    const adapterSettings = lora && adapterBase ? adapterSettingsFor(lora, adapterBase, model) : null;
     let reference: ReferenceLogps | null = loadReference(req.out, trainPairs.length, evalPairs.length);
     if (resumed && !reference) throw new RunFolderError(`${req.out}: the checkpoint has no ${REFERENCE_FILE} beside it, so the reference model is lost; start a new run`);
     if (!reference) {
@@ -104,7 +111,8 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
       reference = { train, eval: held };
       saveReference(req.out, reference);
     }
-    if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
+    if (resumed?.adapter) await engine.setAdapterState(resumed.adapter.adapter);
+    else if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
     const ref = reference;
     const scored = (i: number): ScoredPair => ({ pair: trainPairs[i], refChosen: ref.train.chosen[i], refRejected: ref.train.rejected[i] });
 
@@ -133,6 +141,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
       const state: Omit<TrainingState, 'files' | 'optimizer'> = {
         step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
       };
+      if (adapterSettings) return saveLoraCheckpoint(paths.checkpoint, engine, adapterSettings, state, template);
       const { params, optimizer } = await engine.getState();
       saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
     };
@@ -152,8 +161,8 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
         bestEvalLoss = r.loss;
         bestStep = step;
         evalsWithoutImprovement = 0;
-        const { params } = await engine.getState();
-        saveCheckpoint(paths.best, { model, tokenizer, params, optimizer: null, state: null, template, source });
+        if (adapterSettings) await saveLoraCheckpoint(paths.best, engine, adapterSettings, null, template);
+        else saveCheckpoint(paths.best, { model, tokenizer, params: (await engine.getState()).params, optimizer: null, state: null, template, source });
       } else {
         evalsWithoutImprovement++;
       }

@@ -2,7 +2,7 @@
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
 import { availableParallelism } from 'node:os';
-import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, ModelConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
+import type { AdapterState, Batch, Engine, EngineState, GenerationOptions, GenerationSession, ModelConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
 import { initParams, paramLayout, resolveModelConfig, toNamed, fromNamed, type ParamLayout, type ResolvedModelConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
@@ -10,6 +10,7 @@ import { LocalCompute } from './local';
 import { PoolCompute } from './pool';
 import { createReplica, type Replica } from './replica';
 import { CachedGeneration } from './generation';
+import { LoraAdapters, checkAdapterArrays, type LoraOptions } from './lora';
 import { loadBackend, type BackendName, type Tf } from '../backend/index';
 
 export interface CreateEngineOptions {
@@ -32,6 +33,8 @@ export interface CreateEngineOptions {
   wasmThreads?: number;
   /** Force a backend for this process (as INSTRUCT_STUDIO_BACKEND); the first engine of a process decides. */
   backend?: BackendName;
+  /** Train LoRA adapters on these modules instead of all weights (which stay frozen, with no optimizer state). */
+  lora?: LoraOptions;
 }
 
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
@@ -40,13 +43,15 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const params = sharedFloats(layout.total);
   if (options.params) fromNamed(layout, options.params, params);
   else initParams(layout, options.seed, params);
+  const lora = options.lora ? LoraAdapters.create(options.config, layout, params, options.lora, options.seed) : null;
+  lora?.apply(params);
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
   const wasmThreads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
   const loaded = await loadBackend({ force: options.backend, wasmThreads: threads === 1 ? wasmThreads : 1 });
   const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
     ? await PoolCompute.start(loaded.info, config, params, threads, wasmThreads)
     : new LocalCompute(loaded, config, layout, params);
-  return new ModelEngine(options.config, config, layout, params, compute, loaded.tf);
+  return new ModelEngine(options.config, config, layout, params, compute, loaded.tf, lora);
 }
 
 /** Parameter count of a config without building an engine. */
@@ -63,6 +68,7 @@ function sharedFloats(n: number): Float32Array<ArrayBuffer> {
 class ModelEngine implements Engine {
   readonly backend: BackendInfo;
   readonly parameterCount: number;
+  readonly trainableParameterCount: number;
   private optimizer: AdamW;
   private readonly grad: Float32Array;
   private busy = false;
@@ -82,10 +88,12 @@ class ModelEngine implements Engine {
     private readonly params: Float32Array,
     private readonly compute: Compute,
     private readonly tf: Tf,
+    private readonly lora: LoraAdapters | null = null,
   ) {
     this.backend = compute.backend;
     this.parameterCount = layout.total;
-    this.optimizer = new AdamW(layout);
+    this.trainableParameterCount = lora ? lora.parameterCount : layout.total;
+    this.optimizer = new AdamW(lora ? lora.layout : layout);
     this.grad = new Float32Array(layout.total);
   }
 
@@ -95,6 +103,7 @@ class ModelEngine implements Engine {
       const { normalizer } = options;
       if (normalizer !== undefined && !(Number.isFinite(normalizer) && normalizer > 0)) throw new Error(`trainStep normalizer must be a positive number, got ${normalizer}`);
       if (microBatches.length === 0) throw new Error('trainStep needs at least one micro-batch');
+      if (this.lora && !this.lora.enabled) throw new Error('the LoRA adapters are disabled: enable them before training');
       for (const b of microBatches) validateBatch(b);
       const grad = this.grad;
       grad.fill(0);
@@ -105,9 +114,12 @@ class ModelEngine implements Engine {
       const divisor = normalizer ?? weightSum;
       const inv = 1 / divisor;
       for (let i = 0; i < grad.length; i++) grad[i] *= inv;
-      const { norm, scale } = clipFactor(grad, opt.clipNorm);
+      // Under LoRA the replicas' gradient is dL/dW_eff of every weight; only the adapters' part is trained.
+      const trainable = this.lora ? this.lora.gradients(grad) : grad;
+      const { norm, scale } = clipFactor(trainable, opt.clipNorm);
       if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (lower the learning rate?)`);
-      this.optimizer.update(this.params, grad, opt, scale);
+      this.optimizer.update(this.lora ? this.lora.values : this.params, trainable, opt, scale);
+      this.lora?.apply(this.params);
       this.weightsChanged();
       return { loss: lossSum / divisor, gradNorm: norm, trainedTokens: weightSum, tokens };
     });
@@ -157,7 +169,7 @@ class ModelEngine implements Engine {
   async getState(): Promise<EngineState> {
     return this.exclusive(async () => ({
       params: toNamed(this.layout, this.params),
-      optimizer: this.optimizer.step === 0 ? null : {
+      optimizer: this.optimizer.step === 0 || this.lora ? null : {
         step: this.optimizer.step,
         m: toNamed(this.layout, this.optimizer.m),
         v: toNamed(this.layout, this.optimizer.v),
@@ -167,6 +179,7 @@ class ModelEngine implements Engine {
 
   async setState(state: EngineState): Promise<void> {
     return this.exclusive(async () => {
+      if (this.lora) throw new Error('this engine trains LoRA adapters on fixed base weights: restore them with setAdapterState');
       // Validate everything before touching the live weights, so a bad state leaves the engine as it was.
       const params = new Float32Array(this.layout.total);
       fromNamed(this.layout, state.params, params);
@@ -179,6 +192,52 @@ class ModelEngine implements Engine {
       }
       this.params.set(params);
       this.optimizer = optimizer;
+      this.weightsChanged();
+    });
+  }
+
+  async getAdapterState(): Promise<AdapterState | null> {
+    return this.exclusive(async () => {
+      const lora = this.lora;
+      if (!lora) return null;
+      return {
+        weights: lora.toNamed(),
+        optimizer: this.optimizer.step === 0 ? null : { step: this.optimizer.step, m: lora.toNamed(this.optimizer.m), v: lora.toNamed(this.optimizer.v) },
+      };
+    });
+  }
+
+  async setAdapterState(state: AdapterState): Promise<void> {
+    return this.exclusive(async () => {
+      const lora = this.lora;
+      if (!lora) throw new Error('this engine has no LoRA adapters (create it with the lora option)');
+      // Validate everything first, so a bad state leaves the engine as it was.
+      checkAdapterArrays(lora.layout, state.weights);
+      const optimizer = new AdamW(lora.layout);
+      if (state.optimizer) {
+        if (!(Number.isInteger(state.optimizer.step) && state.optimizer.step >= 0)) throw new Error(`optimizer step must be an integer ≥ 0, got ${state.optimizer.step}`);
+        checkAdapterArrays(lora.layout, state.optimizer.m, 'optimizer moment m of');
+        checkAdapterArrays(lora.layout, state.optimizer.v, 'optimizer moment v of');
+        for (const s of lora.layout.specs) {
+          optimizer.m.set(state.optimizer.m[s.name].data, s.offset);
+          optimizer.v.set(state.optimizer.v[s.name].data, s.offset);
+        }
+        optimizer.step = state.optimizer.step;
+      }
+      for (const s of lora.layout.specs) lora.values.set(state.weights[s.name].data, s.offset);
+      this.optimizer = optimizer;
+      lora.apply(this.params);
+      this.weightsChanged();
+    });
+  }
+
+  async setAdaptersEnabled(enabled: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      const lora = this.lora;
+      if (!lora) throw new Error('this engine has no LoRA adapters (create it with the lora option)');
+      if (lora.enabled === enabled) return;
+      lora.enabled = enabled;
+      lora.apply(this.params);
       this.weightsChanged();
     });
   }

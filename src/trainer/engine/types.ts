@@ -117,10 +117,19 @@ export interface EngineState {
   optimizer: { step: number; m: NamedArrays; v: NamedArrays } | null;
 }
 
+/** LoRA adapters by PEFT key (`base_model.model.<module>.lora_A.weight` [r, in], `.lora_B.weight` [out, r]). */
+export interface AdapterState {
+  weights: NamedArrays;
+  /** Adam moments of the adapters (the only optimizer state of a LoRA engine), by the same keys. */
+  optimizer: { step: number; m: NamedArrays; v: NamedArrays } | null;
+}
+
 export interface Engine {
   readonly config: ModelConfig;
   readonly backend: BackendInfo;
   readonly parameterCount: number;
+  /** Parameters the optimizer updates: all of them, or only the LoRA adapters. */
+  readonly trainableParameterCount: number;
   /** Forward + backward over the micro-batches (gradient accumulation), then one AdamW update. */
   trainStep(microBatches: Batch[], opt: OptimizerSettings, options?: TrainStepOptions): Promise<StepResult>;
   /** Summed loss and trained-token count, no update. */
@@ -135,8 +144,22 @@ export interface Engine {
    * rounding). Its steps are engine calls like any other: they must not overlap, and fail once the weights changed.
    */
   startGeneration(prompts: number[][], options?: GenerationOptions): Promise<GenerationSession>;
+  /**
+   * The weights the model computes with (with LoRA: W0 + (alpha/r)·BA, or W0 while adapters are disabled) and the
+   * optimizer state (null under LoRA: it belongs to the adapters, see getAdapterState).
+   */
   getState(): Promise<EngineState>;
+  /** Replaces all weights and the optimizer state; refused under LoRA (the base is fixed at createEngine). */
   setState(state: EngineState): Promise<void>;
+  /** The LoRA adapters and their optimizer state; null when the engine trains all weights. */
+  getAdapterState(): Promise<AdapterState | null>;
+  /** Restores adapters saved by getAdapterState (same targets, rank and shapes, or an error naming the key). */
+  setAdapterState(state: AdapterState): Promise<void>;
+  /**
+   * Disabled: the model computes with the frozen base weights W0 (e.g. DPO's reference model without a second copy);
+   * trainStep is refused until they are enabled again. Only for LoRA engines.
+   */
+  setAdaptersEnabled(enabled: boolean): Promise<void>;
   dispose(): Promise<void>;
 }
 

@@ -39,3 +39,9 @@ test('template: a preset name stays as written, a path resolves against the conf
     assert.throws(() => t(v), (e: unknown) => e instanceof RunConfigError && e.message.startsWith(`${file}: "template" must be a preset name or a path`));
   }
 });
+
+test('LoRA settings pass through a run config; a string is accepted only for a text setting', () => {
+  const c = parseRunConfig(JSON.stringify({ data: 'd.jsonl', out: 'runs/x', training: { lora: true, loraR: 4, loraAlpha: 8, loraTargets: 'c_attn,c_proj' } }), '/w/a.instruct.json');
+  assert.deepEqual(c.training, { lora: true, loraR: 4, loraAlpha: 8, loraTargets: 'c_attn,c_proj' });
+  assert.throws(() => parseRunConfig(JSON.stringify({ data: 'd', out: 'x', training: { loraR: '4' } }), '/w/a.instruct.json'), /"training.loraR" must be a number/);
+});

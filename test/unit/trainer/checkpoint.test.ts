@@ -97,7 +97,7 @@ test('truncated, corrupted or missing files give an error naming the file', (t) 
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'falcon' }));
   assert.throws(() => loadCheckpoint(dir), /config\.json: model_type: "falcon" is not a supported architecture/);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama' }));
-  assert.throws(() => loadCheckpoint(dir), /config\.json: hidden_size: "hidden_size" is missing/);
+  assert.throws(() => loadCheckpoint(dir), /config\.json: num_attention_heads: "num_attention_heads" is missing/);
 
   fresh();
   const cfgPath = join(dir, 'config.json');

@@ -27,6 +27,7 @@ test('bad flags are usage errors (exit 2) with the usage line, before any traini
     [['train', '--data', 'd.jsonl', '--out', 'o', '--task-weights', 'a=x'], /--task-weights: "a=x"/],
     [['train', '--data', 'd.jsonl', '--out', 'o', '--resume'], /--resume: o has no checkpoint/],
     [['train', '--data', 'missing.jsonl', '--out', 'o'], /--data missing\.jsonl: no such file/],
+    [['train', '--data', 'd.jsonl', '--out', 'o', '--lora-r', '4'], /--lora-r needs --lora/],
     [['eval', '--data', 'd.jsonl'], /--model DIR is required/],
     [['eval', '--model', 'nowhere', '--data', 'd.jsonl'], /nowhere: no such model folder/],
     [['generate', '--model', 'm'], /exactly one of --prompt TEXT or --data FILE/],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CONFIG, resolveConfig, ConfigError } from '../../../src/trainer/config';
+import { DEFAULT_CONFIG, resolveConfig, ConfigError, loraTargetList } from '../../../src/trainer/config';
 
 test('overrides apply by name over the defaults', () => {
   const c = resolveConfig({ lr: 0.01, steps: 5, packing: false, taskWeights: { a: 2 } });
@@ -19,4 +19,15 @@ test('unknown names, wrong types and impossible values are errors', () => {
   assert.throws(() => resolveConfig({ dModel: 100, nHeads: 3 }), /divisible/);
   assert.throws(() => resolveConfig({ steps: 0, epochs: 0, maxMinutes: 0 }), /how long/);
   assert.throws(() => resolveConfig({ taskWeights: { a: -1 } }), /task weight/);
+});
+
+test('LoRA settings: defaults, validation, and dropout refused with the reason', () => {
+  const d = resolveConfig({});
+  assert.deepEqual([d.lora, d.loraR, d.loraAlpha, d.loraDropout, d.loraTargets], [false, 8, 16, 0, '']);
+  assert.equal(resolveConfig({ lora: true, loraR: 4, loraTargets: 'q_proj, v_proj' }).loraR, 4);
+  assert.deepEqual(loraTargetList(' q_proj, v_proj ,'), ['q_proj', 'v_proj']);
+  assert.throws(() => resolveConfig({ loraR: 2.5 }), /"loraR" must be a positive whole number/);
+  assert.throws(() => resolveConfig({ loraAlpha: 0 }), /"loraAlpha" must be positive/);
+  assert.throws(() => resolveConfig({ loraDropout: 0.05 }), /"loraDropout" must be 0, got 0.05: dropout on the LoRA input is not supported/);
+  assert.throws(() => resolveConfig({ loraTargets: ' , ' }), /"loraTargets" must be a comma list/);
 });

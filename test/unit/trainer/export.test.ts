@@ -1,0 +1,117 @@
+// `export` of a LoRA run: merged into a Hugging Face model folder (weights = W0 + (alpha/r)·BA, files that parse and
+// name what exists, a tokenizer.json that `tokenizers` reads to the built-in ids), or as a PEFT adapter folder whose
+// base is an HF folder beside it; a non-empty output is refused without --force.
+process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer as HfLibTokenizer } from '@huggingface/tokenizers';
+import { createEngine } from '../../../src/trainer/engine';
+import { train } from '../../../src/trainer/train';
+import { loadAdapterCheckpoint } from '../../../src/trainer/adapterCheckpoint';
+import { loadModel } from '../../../src/trainer/loadModel';
+import { decodeSafetensors, toFloat32 } from '../../../src/core/safetensors';
+import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
+import type { NamedArrays } from '../../../src/trainer/engine/types';
+import { cli } from '../cli/run';
+import { testRenderer, tempDir, toyRecords, writeJsonl } from './helpers';
+
+async function loraRun(dir: string): Promise<string> {
+  const out = join(dir, 'run');
+  await train({
+    data: writeJsonl(join(dir, 'train.jsonl'), toyRecords(30)), eval: writeJsonl(join(dir, 'eval.jsonl'), toyRecords(4, 5)), out, model: 'tiny',
+    resume: true, skipInvalid: false, includeRejected: false, template: 'chatml',
+    overrides: { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96, batchSize: 4, threads: 1, steps: 3, lr: 3e-2, evalEvery: 0, exactMatchSamples: 0, lora: true, loraR: 4, loraAlpha: 8, loraTargets: 'c_attn,c_fc' },
+  }, { emit: () => undefined, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: testRenderer });
+  return out;
+}
+
+function tensors(file: string): NamedArrays {
+  const out: NamedArrays = {};
+  for (const [k, t] of decodeSafetensors(readFileSync(file)).tensors) out[k] = { shape: t.shape, data: toFloat32(t) };
+  return out;
+}
+
+test('export --merge: a GPT-2 folder whose weights are base + (alpha/r)·BA and give the adapted model\'s logits', async (t) => {
+  const dir = tempDir(t);
+  const run = await loraRun(dir);
+  const r = await cli(dir, 'export', '--checkpoint', 'run', '--merge', '-o', 'merged');
+  assert.equal(r.code, 0, r.stderr);
+  const out = join(dir, 'merged');
+  assert.deepEqual(readdirSync(out).sort(), ['chat_template.jinja', 'config.json', 'generation_config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([config.model_type, config.architectures[0], config.n_embd, config.n_layer, config.n_head, config.vocab_size], ['gpt2', 'GPT2LMHeadModel', 32, 1, 2, 263]);
+  const w = tensors(join(out, 'model.safetensors'));
+  assert.ok(!('lm_head.weight' in w), 'a tied head is not stored');
+  // By hand: W = W0 + s·(B·A)ᵀ for the Conv1D layout, s = alpha/r = 2.
+  const ck = loadAdapterCheckpoint(join(run, 'best'));
+  const A = ck.adapter.weights['base_model.model.transformer.h.0.attn.c_attn.lora_A.weight'].data; // [4, 32]
+  const B = ck.adapter.weights['base_model.model.transformer.h.0.attn.c_attn.lora_B.weight'].data; // [96, 4]
+  const W0 = ck.base.params['h.0.attn.c_attn.weight'].data; // [32, 96]
+  const W = w['transformer.h.0.attn.c_attn.weight'];
+  assert.deepEqual(W.shape, [32, 96]);
+  let maxErr = 0;
+  let maxDelta = 0;
+  for (const [i, o] of [[0, 0], [5, 17], [31, 95], [12, 64]]) {
+    let s = 0;
+    for (let k = 0; k < 4; k++) s += B[o * 4 + k] * A[k * 32 + i];
+    maxErr = Math.max(maxErr, Math.abs(W.data[i * 96 + o] - (W0[i * 96 + o] + 2 * s)));
+    maxDelta = Math.max(maxDelta, Math.abs(2 * s));
+  }
+  assert.ok(maxDelta > 1e-4 && maxErr < 1e-6, `delta ${maxDelta}, error ${maxErr}`);
+  assert.deepEqual(w['transformer.h.0.attn.c_proj.weight'].data, ck.base.params['h.0.attn.c_proj.weight'].data, 'untargeted weights are the base\'s');
+  // The merged weights, run by the engine, give the logits of base + adapters.
+  const params: NamedArrays = {};
+  for (const [k, v] of Object.entries(w)) params[k.replace(/^transformer\./, '')] = v;
+  const merged = await createEngine({ config: ck.base.model, seed: 0, threads: 1, params });
+  const adapted = await loadModel(run, 1);
+  const seq = [[257, 60, 61, 62, 63]];
+  assert.deepEqual(await merged.nextTokenLogits(seq), await adapted.engine.nextTokenLogits(seq));
+  await Promise.all([merged.dispose(), adapted.engine.dispose()]);
+  // Tokenizer: `tokenizers` reads tokenizer.json to the built-in tokenizer's ids, special tokens included.
+  const hf = new HfLibTokenizer(JSON.parse(readFileSync(join(out, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8')));
+  const text = '<|user|>Héllo wörld ✓ 12\n\t<|end|><|assistant|>ok<|eos|>';
+  assert.deepEqual(hf.encode(text, { add_special_tokens: false }).ids, new ByteTokenizer().encode(text).ids);
+  assert.equal(hf.decode(new ByteTokenizer().encode('Héllo ✓').ids), 'Héllo ✓');
+  const tc = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
+  assert.equal(tc.eos_token, '<|eos|>');
+  assert.equal(tc.chat_template, readFileSync(join(out, 'chat_template.jinja'), 'utf8'));
+  assert.match(tc.chat_template, /<\|im_start\|>/, 'the template the run trained with (chatml)');
+});
+
+test('export without --merge: a PEFT adapter folder in inference mode, its base an HF folder that exists', async (t) => {
+  const dir = tempDir(t);
+  await loraRun(dir);
+  const r = await cli(dir, 'export', '--checkpoint', 'run/checkpoint', '-o', 'adapter', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = join(dir, 'adapter');
+  assert.equal(JSON.parse(r.stdout).kind, 'adapter');
+  const config = JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8'));
+  assert.equal(config.inference_mode, true);
+  assert.equal(config.base_model_name_or_path, join(out, 'base'));
+  assert.deepEqual(config.target_modules, ['c_attn', 'c_fc']);
+  assert.ok(existsSync(join(config.base_model_name_or_path, 'model.safetensors')));
+  assert.equal(JSON.parse(readFileSync(join(out, 'base', 'config.json'), 'utf8')).model_type, 'gpt2');
+  const keys = Object.keys(tensors(join(out, 'adapter_model.safetensors'))).sort();
+  assert.deepEqual(keys, ['attn.c_attn', 'mlp.c_fc'].flatMap((m) => ['A', 'B'].map((x) => `base_model.model.transformer.h.0.${m}.lora_${x}.weight`)));
+  assert.deepEqual(readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'base']);
+});
+
+test('a non-empty output folder is refused without --force; bad arguments are usage errors', async (t) => {
+  const dir = tempDir(t);
+  await loraRun(dir);
+  mkdirSync(join(dir, 'taken'));
+  writeFileSync(join(dir, 'taken', 'mine.txt'), 'keep');
+  const refused = await cli(dir, 'export', '--checkpoint', 'run', '--merge', '-o', 'taken');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /taken: is not empty; choose another folder or pass --force \(nothing was written\)/);
+  assert.deepEqual(readdirSync(join(dir, 'taken')), ['mine.txt']);
+  const forced = await cli(dir, 'export', '--checkpoint', 'run', '--merge', '-o', 'taken', '--force');
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(join(dir, 'taken', 'mine.txt'), 'utf8'), 'keep');
+  assert.equal((await cli(dir, 'export', '--checkpoint', 'run')).code, 2);
+  const missing = await cli(dir, 'export', '--checkpoint', 'nowhere', '-o', 'x');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nowhere: no such model folder/);
+});

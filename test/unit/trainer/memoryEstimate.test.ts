@@ -1,0 +1,84 @@
+// The memory estimate: hand-computed figures for a small config (full fine-tuning, LoRA, two workers), the warning
+// threshold, and the activation factors re-measured against TensorFlow.js's own peak-bytes count.
+process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FACTORS, RUNTIME_BYTES, activationFloatsPerToken, describeEstimate, estimateMemory } from '../../../src/trainer/memoryEstimate';
+import { loadBackend } from '../../../src/trainer/backend/index';
+import { GptReplica } from '../../../src/trainer/engine/model';
+import { initParams, paramLayout, resolveConfig } from '../../../src/trainer/engine/params';
+import type { GptConfig, LlamaConfig } from '../../../src/trainer/engine/types';
+import { randomBatch } from '../engine/helpers';
+
+// V 10, T 4, D 4, 1 layer, 2 heads, dFF 16, tied: wte 40 + wpe 16 + ln_1 8 + c_attn 48+12 + c_proj 16+4 + ln_2 8
+// + c_fc 64+16 + mlp.c_proj 64+4 + ln_f 8 = 308 parameters.
+const SMALL: GptConfig = { vocabSize: 10, contextLength: 4, dModel: 4, nLayers: 1, nHeads: 2 };
+
+test('full fine-tuning, one thread: every figure by hand', () => {
+  const e = estimateMemory({ config: SMALL, batchSize: 2, seqLen: 4, threads: 1 });
+  assert.equal(e.parameters, 308);
+  assert.equal(e.trainable, 308);
+  // per token: 68·4 + 23.5·16 + 17·(2 heads · 4 positions) + 11·10 + 14·4 = 272 + 376 + 136 + 110 + 56 = 950 floats
+  assert.equal(activationFloatsPerToken(SMALL, 4), 950);
+  assert.equal(e.activations, 4 * 8 * 950); // 8 tokens
+  assert.equal(e.weights, 4 * 308);
+  assert.equal(e.gradients, 4 * 308);
+  assert.equal(e.optimizer, 4 * 2 * 308); // m and v
+  // device weights ×2, gradient tensors ×1.05, activations; wasm memory grown 20% past that
+  assert.ok(Math.abs(e.heapPerWorker - 1.2 * (4 * 3.05 * 308 + 30400)) < 1e-6);
+  assert.equal(e.runtime, RUNTIME_BYTES.process);
+  assert.ok(Math.abs(e.total - (1232 + 1232 + 2464 + 1.2 * 34157.6 + RUNTIME_BYTES.process)) < 1e-6);
+});
+
+test('LoRA r=2 on c_attn: adapters 2·(4 + 12) = 32 train; W0 kept; optimizer for adapters only', () => {
+  const e = estimateMemory({ config: SMALL, batchSize: 2, seqLen: 4, threads: 1, lora: { r: 2, targets: ['c_attn'] } });
+  assert.equal(e.trainable, 32);
+  assert.equal(e.weights, 4 * (308 + 48 + 32));
+  assert.equal(e.gradients, 4 * (308 + 32)); // dL/dW of every weight is still computed
+  assert.equal(e.optimizer, 4 * 2 * 32);
+  assert.throws(() => estimateMemory({ config: SMALL, batchSize: 2, seqLen: 4, threads: 1, lora: { r: 2, targets: ['q_proj'] } }), /matches no module/);
+});
+
+test('two workers: rows split between them, one gradient buffer each, runtime per worker', () => {
+  const e = estimateMemory({ config: SMALL, batchSize: 3, seqLen: 4, threads: 2 });
+  assert.equal(e.activations, 2 * 4 * 2 * 4 * 950); // ceil(3/2) = 2 rows of 4 tokens per worker
+  assert.equal(e.gradients, 4 * 308 * 3);
+  assert.equal(e.runtime, RUNTIME_BYTES.process + 2 * RUNTIME_BYTES.perWorker);
+});
+
+test('Llama shapes: GQA projections, untied head; LoRA defaults count q/k/v/o', () => {
+  const llama: LlamaConfig = { architecture: 'llama', vocabSize: 32, contextLength: 16, dModel: 8, nLayers: 2, nHeads: 4, nKvHeads: 2, headDim: 2, dFF: 12, rmsNormEps: 1e-5, ropeTheta: 1e4, ropeScaling: null, attentionBias: false, tieEmbeddings: false };
+  const e = estimateMemory({ config: llama, batchSize: 1, seqLen: 16, threads: 1, lora: { r: 4, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } });
+  // embed 256 + per layer (8 + q 64 + k 32 + v 32 + o 64 + 8 + 3·96) = 496 + norm 8 + lm_head 256
+  assert.equal(e.parameters, 256 + 2 * 496 + 8 + 256);
+  // per layer r·(in + out): q 4·(8+8) + k 4·(8+4) + v 4·(8+4) + o 4·(8+8) = 64 + 48 + 48 + 64 = 224
+  assert.equal(e.trainable, 2 * 224);
+});
+
+test('the warning says so when the estimate passes 80% of free memory', () => {
+  const e = estimateMemory({ config: SMALL, batchSize: 2, seqLen: 4, threads: 1 });
+  assert.equal(describeEstimate(e, 1, e.total / 0.81).warn, true);
+  const ok = describeEstimate(e, 1, e.total / 0.5);
+  assert.equal(ok.warn, false);
+  assert.match(ok.message, /^memory estimate: 100\.0 MiB \(weights 1\.2 KiB, gradients 1\.2 KiB, optimizer 2\.4 KiB, activations 29\.7 KiB inside compute heap 40\.0 KiB, runtime 100\.0 MiB\); 308 of 308 parameters train/);
+  assert.match(describeEstimate(e, 1, e.total).message, /may not fit \(use --lora/);
+});
+
+test('the activation factors hold: estimate within 3% of tf.profile\'s peak bytes for a micro-batch', async () => {
+  const { tf } = await loadBackend();
+  const config: GptConfig = { vocabSize: 300, contextLength: 32, dModel: 48, nLayers: 2, nHeads: 3 };
+  const cfg = resolveConfig(config);
+  const layout = paramLayout(cfg);
+  const replica = new GptReplica(tf, cfg, layout, initParams(layout, 1));
+  const grad = new Float32Array(layout.total);
+  const slice = { batch: randomBatch(cfg, 3, 32, 1), start: 0, end: 3 };
+  replica.accumulateGradients(slice, grad); // uploads the weights
+  const resident = tf.memory().numBytes;
+  const profile = await tf.profile(() => { replica.accumulateGradients(slice, grad); });
+  replica.dispose();
+  const e = estimateMemory({ config, batchSize: 3, seqLen: 32, threads: 1 });
+  const peak = profile.peakBytes - resident;
+  const estimated = e.activations + 4 * FACTORS.gradTemps * e.parameters;
+  assert.ok(Math.abs(estimated / peak - 1) < 0.03, `estimated ${estimated} vs measured ${peak}`);
+  assert.ok(Math.abs(resident / (4 * e.parameters) - FACTORS.deviceWeights) < 0.1, `device weights ${resident / (4 * e.parameters)} × parameters`);
+});
