@@ -16,6 +16,8 @@ import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, ty
 import { TaskSampler } from './sampler';
 import { learningRate } from './schedule';
 import { resolveModelDir } from './modelDir';
+import { builtinModelDir } from './builtinModel';
+import { loadPretrainItems } from './pretrainData';
 
 export type EngineFactory = (opts: { config: GptConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
 
@@ -71,9 +73,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     cfg = resolveConfig(req.overrides);
   }
 
-  // ---- model: the built-in tiny GPT from random weights, or a saved model folder --------------------------------
+  // ---- model: the built-in GPT from random weights (`scratch`), the shipped pre-trained one (`tiny`), or a folder --
   let base: Checkpoint | null = null;
-  if (!resumed && req.model !== 'tiny') base = loadCheckpoint(resolveModelDir(req.model), { withOptimizer: false });
+  const baseDir = resumed ? null : builtinModelDir(req.model);
+  if (baseDir !== null) base = loadCheckpoint(resolveModelDir(baseDir), { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
   const model: GptConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
   if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
@@ -92,22 +95,30 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const renderer = template ? createRenderer(template.spec) : hooks.renderer;
   if (template) log(`template: ${template.ref}`);
 
-  // ---- data ------------------------------------------------------------------------------------------------------
-  const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
-  const trainSet = await loadRecords(req.data, tokenizer, renderer, loadOpts);
-  let trainItems: Item[] = trainSet.items;
+  // ---- data: instruction records (loss on responses), or raw text packed into rows (pretrain: loss on every token) --
+  let trainItems: Item[];
   let evalItems: Item[] = [];
-  if (req.eval) {
-    evalItems = (await loadRecords(req.eval, tokenizer, renderer, { ...loadOpts, includeRejected: true })).items;
+  if (req.stage === 'pretrain') {
+    const corpus = loadPretrainItems(req.data, req.eval, req.evalFraction ?? cfg.evalFraction, cfg.seed, tokenizer, seqLen);
+    trainItems = corpus.train;
+    evalItems = corpus.eval;
+    log(`pretraining corpus: ${corpus.documents.toLocaleString('en')} documents, ${corpus.tokens.toLocaleString('en')} tokens in rows of ${seqLen}`);
   } else {
-    const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
-    trainItems = split.train;
-    evalItems = split.held;
+    const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
+    const trainSet = await loadRecords(req.data, tokenizer, renderer, loadOpts);
+    trainItems = trainSet.items;
+    if (req.eval) {
+      evalItems = (await loadRecords(req.eval, tokenizer, renderer, { ...loadOpts, includeRejected: true })).items;
+    } else {
+      const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
+      trainItems = split.train;
+      evalItems = split.held;
+    }
+    if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
+    if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
+    if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
+    if (trainSet.tooLong) log(`${trainSet.tooLong} record(s) have no response within the context (${seqLen} tokens) and were left out`, 'warn');
   }
-  if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
-  if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
-  if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
-  if (trainSet.tooLong) log(`${trainSet.tooLong} record(s) have no response within the context (${seqLen} tokens) and were left out`, 'warn');
   const examples: Example[] = trainItems.map((it) => it.example);
   const byTask = new Map<string, number[]>();
   examples.forEach((ex, i) => byTask.set(ex.task, [...(byTask.get(ex.task) ?? []), i]));

@@ -4,19 +4,21 @@ import { resolve } from 'node:path';
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { existingCheckpointDir } from '../../trainer/checkpoint';
+import { BUILTIN_PRETRAINED, isBuiltinModel } from '../../trainer/builtinModel';
 import { readRunInfo, runPaths } from '../../trainer/runFolder';
 import { absoluteTemplateRef } from '../../trainer/template';
 import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from './trainSupport';
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'fine-tune a model on an instruction dataset (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
+  summary: 'fine-tune a model on an instruction dataset, or pretrain on raw text (resumes when --out holds an unfinished run)',
+  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|pretrain] [--model tiny|scratch|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
   flags: {
-    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion)', valueName: 'FILE' },
+    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; with --stage pretrain: .txt, documents separated by blank lines, or .jsonl with "text")', valueName: 'FILE' },
+    stage: { type: 'string', description: 'sft (default): loss on responses; pretrain: next-token loss on every token of raw text', valueName: 'sft|pretrain' },
     eval: { type: 'string', description: 'eval split (default: a held-out fraction of --data)', valueName: 'FILE' },
     out: { type: 'string', description: 'run folder: metrics.jsonl, checkpoint/, best/, run.json', valueName: 'DIR' },
-    model: { type: 'string', description: 'tiny (built-in, random init) or a model / run folder (default tiny)', valueName: 'tiny|DIR' },
+    model: { type: 'string', description: 'tiny (the built-in pre-trained base), scratch (the same architecture, random weights) or a model / run folder (default tiny)', valueName: 'tiny|scratch|DIR' },
     template: { type: 'string', description: 'render records with this template: a preset, a .jinja, tokenizer_config.json[#name] or a model folder (saved with the run)', valueName: 'T' },
     resume: { type: 'boolean', description: 'require resuming from DIR/checkpoint (re-running with the same --out resumes anyway)' },
     ...trainingFlags,
@@ -29,8 +31,10 @@ export const trainCommand: CliCommand = {
     const data = requireFile(io, f.data, '--data');
     const evalFile = typeof f.eval === 'string' ? requireFile(io, f.eval, '--eval') : undefined;
     const out = resolve(io.cwd, f.out);
-    const model = typeof f.model === 'string' && f.model !== 'tiny' ? resolve(io.cwd, f.model) : 'tiny';
-    if (model !== 'tiny' && !existsSync(model)) throw new UsageError(`--model ${f.model}: no such folder (use "tiny" for the built-in model)`);
+    const stage = f.stage;
+    if (stage !== undefined && stage !== 'sft' && stage !== 'pretrain') throw new UsageError(`--stage ${String(stage)}: expected sft or pretrain`);
+    const model = typeof f.model !== 'string' ? BUILTIN_PRETRAINED : isBuiltinModel(f.model) ? f.model : resolve(io.cwd, f.model);
+    if (!isBuiltinModel(model) && !existsSync(model)) throw new UsageError(`--model ${f.model}: no such folder (use "tiny" for the built-in pre-trained model, "scratch" for random weights)`);
     const previous = readRunInfo(out);
     if (previous?.status === 'finished') {
       io.stderr(`instruct-studio train: ${f.out} holds a finished run (step ${previous.step}); nothing was overwritten. Choose another --out.\n`);
@@ -41,7 +45,7 @@ export const trainCommand: CliCommand = {
     if (typeof f['eval-fraction'] === 'number') overrides.evalFraction = f['eval-fraction'];
     const json = f.json === true;
     const { result } = await runLive({
-      data, eval: evalFile, out, model, resume: true, skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
+      data, eval: evalFile, out, model, resume: true, ...(stage === 'pretrain' ? { stage } : {}), skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
       // The child resolves it (and a bad one fails the run naming the file); only paths are made absolute here.
       ...(typeof f.template === 'string' ? { template: absoluteTemplateRef(f.template, io.cwd) } : {}),
     }, io, json);

@@ -22,6 +22,8 @@ export interface TrainRequest {
   template?: string;
   /** Plain config values overriding the preset (see src/trainer/config.ts). */
   overrides: Record<string, number | boolean | string | Record<string, number>>;
+  /** What is trained: supervised fine-tuning (absent = 'sft'), preference pairs ('dpo'), or next-token loss on raw text ('pretrain'). */
+  stage?: 'sft' | 'dpo' | 'pretrain';
 }
 
 export interface MetricsRow {
@@ -94,6 +96,7 @@ const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
     request: shape({
       data: str, eval: optional(str), evalFraction: optional(num), out: str, model: str,
       resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue), template: optional(str),
+      stage: optional(oneOf('sft', 'dpo', 'pretrain')),
     }),
   },
   cancel: {},
