@@ -11,6 +11,8 @@ export interface RunInfo {
   dataset: string;
   eval: string | null;
   model: string;
+  /** The request's stage when not plain SFT, so a resume (Runs view) trains the same way. */
+  stage?: 'sft' | 'dpo' | 'pretrain';
   config: Record<string, unknown>;
   backend: BackendInfo | null;
   parameters: number | null;

@@ -121,7 +121,12 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   }
   const examples: Example[] = trainItems.map((it) => it.example);
   const byTask = new Map<string, number[]>();
-  examples.forEach((ex, i) => byTask.set(ex.task, [...(byTask.get(ex.task) ?? []), i]));
+  examples.forEach((ex, i) => {
+    // Pushed, not copied: a pretraining corpus is tens of thousands of rows in one task.
+    const ix = byTask.get(ex.task);
+    if (ix) ix.push(i);
+    else byTask.set(ex.task, [i]);
+  });
   const multiTask = byTask.size > 1;
   log(`data: ${examples.length} training examples${multiTask ? ` in ${byTask.size} tasks (${[...byTask].map(([t, ix]) => `${t} ${ix.length}`).join(', ')})` : ''}, ${evalItems.length} eval`);
 
@@ -150,7 +155,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   }
   const startedAt = previousRun?.started_at ?? new Date().toISOString();
   const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
-    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
+    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, ...(req.stage ? { stage: req.stage } : {}), config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
     parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
     best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
   });
