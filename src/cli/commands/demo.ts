@@ -150,7 +150,7 @@ async function demoRun(io: CliIO, json: boolean, request: TrainRequest): Promise
 }
 
 function comparisonTable(pre: DemoRun, scratch: DemoRun): string {
-  const w = 22;
+  const w = 27;
   const line = (name: string, a: string, b: string) => `${name.padEnd(w)}  ${a.padStart(12)}  ${b.padStart(17)}`;
   const rows = [line('after fine-tuning', 'pre-trained', 'from random init')];
   const score = (r: EvalRow, key: 'seen' | 'unseen') => r[key];
