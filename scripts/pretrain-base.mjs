@@ -116,14 +116,17 @@ Built by \`scripts/pretrain-corpus.mjs\` (seed ${PRETRAIN.corpusSeed}): ${corpus
 \`scripts/pretrain-base.mjs\`: from random weights (seed ${PRETRAIN.training.seed}), next-token loss on every token, documents
 packed into full rows with BOS/EOS between them; AdamW, peak learning rate ${PRETRAIN.training.lr}, linear warmup then cosine
 decay, batch ${PRETRAIN.training.batch} rows × ${PRETRAIN.model.contextLength} tokens, ${PRETRAIN.steps} steps (capped at ${PRETRAIN.minutes} minutes of wall clock).
-Measured: ${steps} steps (${(tokensSeen / 1e6).toFixed(2)} M tokens, ${(tokensSeen / statSync(corpus).size).toFixed(2)} passes over the corpus) in ${minutes(finalEval.elapsed_s)} on
+Measured: ${steps} steps${steps < PRETRAIN.steps ? ' (the wall-clock cap came first)' : ''} (${(tokensSeen / 1e6).toFixed(2)} M tokens, ${(tokensSeen / statSync(corpus).size).toFixed(2)} passes over the corpus) in ${minutes(finalEval.elapsed_s)} on
 ${run.backend?.name ?? 'wasm'} (2 CPU cores shared with other jobs); training loss ${fmt(train[0].loss)} → ${fmt(last.loss)};
 held-out loss ${fmt(evals[0].loss)} → ${fmt(best.loss)} nats per byte (best at step ${best.step}, the weights shipped).
 
 ## Intended use and limits
 A teaching and demo model: fast to instruction-tune on a laptop CPU (\`npm run demo\`), small enough to ship
 (${kb('model.safetensors')} KiB). It continues text in the style of its corpus and knows nothing about the world beyond it; it is
-not a chat model before tuning, and its answers are not to be trusted for anything real. Archaic English from the
+not a chat model before tuning, and its answers are not to be trusted for anything real. Trained on ~1 M tokens on a
+shared 2-core machine, it is under-trained: its continuations are word-like, but it has not learnt to copy from its
+context (which the demo's tasks need), so instruction tuning it lowers the loss much faster than from random weights
+but still needs many steps for exact answers. Archaic English from the
 KJV shows in its continuations. For real work, fine-tune a Hugging Face model folder instead (\`--model DIR\`).
 
 ## Licence
