@@ -3,16 +3,16 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from './engine/types';
-import type { EvalRow, MetricsRow, RunStatus } from '../shared/protocol/trainer';
+import type { EvalRow, MetricsRow, RunStatus, TrainStage } from '../shared/protocol/trainer';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 
 export interface RunInfo {
   status: RunStatus;
+  /** What the run trains (absent in runs from before stages: sft). */
+  stage?: TrainStage;
   dataset: string;
   eval: string | null;
   model: string;
-  /** The request's stage when not plain SFT, so a resume (Runs view) trains the same way. */
-  stage?: 'sft' | 'dpo' | 'pretrain';
   config: Record<string, unknown>;
   backend: BackendInfo | null;
   parameters: number | null;

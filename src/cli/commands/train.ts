@@ -11,14 +11,17 @@ import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from '
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'fine-tune a model on an instruction dataset, or pretrain on raw text (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|pretrain] [--model tiny|scratch|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
+  summary: 'fine-tune a model on an instruction dataset, preference-tune it (dpo), or pretrain on raw text (resumes when --out holds an unfinished run)',
+  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|dpo|pretrain] [--model tiny|scratch|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--json]',
   flags: {
-    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; with --stage pretrain: .txt, documents separated by blank lines, or .jsonl with "text")', valueName: 'FILE' },
-    stage: { type: 'string', description: 'sft (default): loss on responses; pretrain: next-token loss on every token of raw text', valueName: 'sft|pretrain' },
+    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; preference pairs for --stage dpo; for --stage pretrain .txt, documents separated by blank lines, or .jsonl with "text")', valueName: 'FILE' },
+    stage: { type: 'string', description: 'sft (default); dpo: preference tuning on prompt/chosen/rejected records, from --model (e.g. an SFT run); pretrain: next-token loss on every token of raw text', valueName: 'sft|dpo|pretrain' },
+    beta: { type: 'number', description: 'DPO: strength of the pull towards the starting model (default 0.1)', valueName: 'X' },
+    'dpo-loss': { type: 'string', description: 'DPO: sigmoid (default) or ipo', valueName: 'sigmoid|ipo' },
+    'label-smoothing': { type: 'number', description: 'DPO: assumed fraction of flipped preferences, sigmoid loss (default 0)', valueName: 'X' },
     eval: { type: 'string', description: 'eval split (default: a held-out fraction of --data)', valueName: 'FILE' },
     out: { type: 'string', description: 'run folder: metrics.jsonl, checkpoint/, best/, run.json', valueName: 'DIR' },
-    model: { type: 'string', description: 'tiny (the built-in pre-trained base), scratch (the same architecture, random weights) or a model / run folder (default tiny)', valueName: 'tiny|scratch|DIR' },
+    model: { type: 'string', description: 'tiny (built-in, random init) or a model / run folder (default tiny)', valueName: 'tiny|DIR' },
     template: { type: 'string', description: 'render records with this template: a preset, a .jinja, tokenizer_config.json[#name] or a model folder (saved with the run)', valueName: 'T' },
     resume: { type: 'boolean', description: 'require resuming from DIR/checkpoint (re-running with the same --out resumes anyway)' },
     ...trainingFlags,
@@ -31,8 +34,6 @@ export const trainCommand: CliCommand = {
     const data = requireFile(io, f.data, '--data');
     const evalFile = typeof f.eval === 'string' ? requireFile(io, f.eval, '--eval') : undefined;
     const out = resolve(io.cwd, f.out);
-    const stage = f.stage;
-    if (stage !== undefined && stage !== 'sft' && stage !== 'pretrain') throw new UsageError(`--stage ${String(stage)}: expected sft or pretrain`);
     const model = typeof f.model !== 'string' ? BUILTIN_PRETRAINED : isBuiltinModel(f.model) ? f.model : resolve(io.cwd, f.model);
     if (!isBuiltinModel(model) && !existsSync(model)) throw new UsageError(`--model ${f.model}: no such folder (use "tiny" for the built-in pre-trained model, "scratch" for random weights)`);
     const previous = readRunInfo(out);
@@ -41,11 +42,19 @@ export const trainCommand: CliCommand = {
       return 2;
     }
     if (f.resume && !existingCheckpointDir(runPaths(out).checkpoint)) throw new UsageError(`--resume: ${f.out} has no checkpoint to resume from`);
+    const stage = f.stage === undefined ? 'sft' : f.stage;
+    if (stage !== 'sft' && stage !== 'dpo' && stage !== 'pretrain') throw new UsageError(`--stage must be sft, dpo or pretrain, got ${JSON.stringify(stage)}`);
     const overrides = overridesFrom(f);
+    const dpoFlags = { beta: 'dpoBeta', 'dpo-loss': 'dpoLoss', 'label-smoothing': 'dpoLabelSmoothing' } as const;
+    for (const [flag, key] of Object.entries(dpoFlags)) {
+      if (f[flag] === undefined) continue;
+      if (stage !== 'dpo') throw new UsageError(`--${flag} applies to --stage dpo only`);
+      overrides[key] = f[flag] as number | string;
+    }
     if (typeof f['eval-fraction'] === 'number') overrides.evalFraction = f['eval-fraction'];
     const json = f.json === true;
     const { result } = await runLive({
-      data, eval: evalFile, out, model, resume: true, ...(stage === 'pretrain' ? { stage } : {}), skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
+      data, eval: evalFile, out, model, resume: true, ...(stage !== 'sft' ? { stage } : {}), skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
       // The child resolves it (and a bad one fails the run naming the file); only paths are made absolute here.
       ...(typeof f.template === 'string' ? { template: absoluteTemplateRef(f.template, io.cwd) } : {}),
     }, io, json);

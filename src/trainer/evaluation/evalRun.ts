@@ -18,6 +18,7 @@ import type { Example } from '../data';
 import { generalTextChunks } from './generalText';
 import { runFolderOf } from './saveReport';
 import { BUILTIN_SCRATCH, builtinModelDir } from '../builtinModel';
+import { winRate } from './winRate';
 
 export class EvalUsageError extends Error {}
 
@@ -118,6 +119,7 @@ export async function runEvaluation(opts: EvalRunOptions, given: EvalRunHooks): 
     ...results,
     base_results: baseRecords && aggregate(baseRecords, { bootstrap: opts.bootstrap }),
     comparison: baseRecords && compareRuns(baseRecords, tunedRecords, { bootstrap: opts.bootstrap }),
+    ...(baseRecords ? { win_rate: winRate(baseRecords, tunedRecords) } : {}),
     meta: {
       created: new Date().toISOString(), model: tuned.dir, base: base ?? null, data: opts.data, unseen_data: opts.unseen ?? null,
       general: opts.general ?? null, generations: null, max_new_tokens: opts.maxNewTokens,
@@ -153,14 +155,14 @@ async function loadItems(file: string, unseen: boolean, model: LoadedModel, opts
 }
 
 /** The base of a run folder's training (its run.json `model`), for the forgetting probe when no --base is given. */
-function baseFromRun(model: string): string {
+export function baseFromRun(model: string): string {
   const run = runFolderOf(model);
   const info = run ? readRunInfo(run) : null;
   if (!info?.model) throw new EvalUsageError('--general needs the model before tuning: pass --base DIR|tiny|scratch (or --model a run folder, whose run.json names it)');
   return info.model;
 }
 
-async function loadBase(base: string, tuned: LoadedModel, threads?: number): Promise<LoadedModel> {
+export async function loadBase(base: string, tuned: LoadedModel, threads?: number): Promise<LoadedModel> {
   if (base === BUILTIN_SCRATCH) {
     // The built-in model from scratch starts from random weights seeded by the run's seed: the same seed gives the same start.
     const ck = loadCheckpoint(tuned.dir, { withOptimizer: false });
