@@ -53,7 +53,7 @@ test('eval on a preference file: reward accuracy and margin against the base, as
   const report = JSON.parse(r.stdout);
   assert.equal(report.kind, 'preference');
   assert.equal(report.n, 6);
-  assert.equal(report.meta.base, 'tiny');
+  assert.equal(report.meta.base, 'scratch');
   assert.equal(report.beta, 0.1);
   assert.ok(Math.abs(report.reward_accuracy - last.reward_accuracy!) < 1e-9, `${report.reward_accuracy} vs ${last.reward_accuracy}`);
   assert.ok(Math.abs(report.reward_margin - last.reward_margin!) < 1e-4, `${report.reward_margin} vs ${last.reward_margin}`);
