@@ -24,13 +24,18 @@ const { values: opts } = parseArgs({
     'corpus-dir': { type: 'string', default: 'runs/pretrain-corpus' },
     'model-dir': { type: 'string', default: 'media/models/base' },
     'export-only': { type: 'boolean', default: false },
+    'procedural-mb': { type: 'string', default: '5' },
+    'copy-share': { type: 'string', default: '' },
+    'corpus-seed': { type: 'string', default: '12' },
   },
 });
 
 /** Everything that decides the model, in one place (the model card repeats it). */
 export const PRETRAIN = {
-  corpusSeed: 12,
-  proceduralMegabytes: 5,
+  corpusSeed: Number(opts['corpus-seed']),
+  proceduralMegabytes: Number(opts['procedural-mb']),
+  /** Share of procedural snippets that copy from their context (null: every generator alike). */
+  copyShare: opts['copy-share'] === '' ? null : Number(opts['copy-share']),
   model: { dModel: 128, nLayers: 2, nHeads: 4, contextLength: 128 },
   training: { seed: 1337, batch: 16, lr: Number(opts.lr), evalEvery: 200 },
   /** `scratch`, or an earlier session's run folder to continue from (its best weights, a fresh optimizer and schedule). */
@@ -45,7 +50,7 @@ const corpus = join(opts['corpus-dir'], 'corpus.txt');
 const heldout = join(opts['corpus-dir'], 'heldout.txt');
 
 if (!opts['export-only']) {
-  execFileSync(process.execPath, ['scripts/pretrain-corpus.mjs', '--out', opts['corpus-dir'], '--seed', String(PRETRAIN.corpusSeed), '--procedural-mb', String(PRETRAIN.proceduralMegabytes)], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/pretrain-corpus.mjs', '--out', opts['corpus-dir'], '--seed', String(PRETRAIN.corpusSeed), '--procedural-mb', String(PRETRAIN.proceduralMegabytes), ...(PRETRAIN.copyShare === null ? [] : ['--copy-share', String(PRETRAIN.copyShare)])], { stdio: 'inherit' });
   const m = PRETRAIN.model;
   const t = PRETRAIN.training;
   const args = [

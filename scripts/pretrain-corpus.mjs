@@ -11,16 +11,23 @@
 // Held out (never trained on; media/models/base/heldout.txt, the forgetting probe): Genesis 1 (also in
 // media/samples/general-text.txt), the books of Ruth and Jonah, and procedural documents from a separate seed.
 //
-//   node scripts/pretrain-corpus.mjs [--out DIR] [--seed N] [--procedural-mb X]
+//   node scripts/pretrain-corpus.mjs [--out DIR] [--seed N] [--procedural-mb X] [--copy-share F]
 // writes DIR/corpus.txt (documents separated by blank lines) and DIR/heldout.txt, and prints their sizes.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values: opts } = parseArgs({ options: { out: { type: 'string', default: 'runs/pretrain-corpus' }, seed: { type: 'string', default: '12' }, 'procedural-mb': { type: 'string', default: '5' } } });
+const { values: opts } = parseArgs({ options: { out: { type: 'string', default: 'runs/pretrain-corpus' }, seed: { type: 'string', default: '12' }, 'procedural-mb': { type: 'string', default: '5' }, 'copy-share': { type: 'string', default: '' } } });
 const SEED = Number(opts.seed);
 const PROCEDURAL_BYTES = Math.round(Number(opts['procedural-mb']) * 1e6);
+/**
+ * Share of procedural snippets drawn from the copying generators (the first COPYING of the list below); empty = every
+ * generator alike. Copying from the context is what instruction tasks on an input need first, and a corpus where it
+ * is rare teaches it slowly.
+ */
+const COPY_SHARE = opts['copy-share'] === '' ? null : Number(opts['copy-share']);
+const COPYING = 4;
 const HELD_OUT_BOOKS = new Set(['Ruth', 'Jonah']);
 
 // ---- KJV -------------------------------------------------------------------------------------------------------
@@ -142,7 +149,8 @@ function procedural(seed, bytes, words) {
   let size = 0;
   while (size < bytes) {
     // A document is a few snippets, so copies and lists sit inside longer contexts.
-    const doc = Array.from({ length: r.int(1, 4) }, () => r.pick(gens)()).join('\n');
+    const snippet = () => (COPY_SHARE === null ? r.pick(gens) : r.next() < COPY_SHARE ? r.pick(gens.slice(0, COPYING)) : r.pick(gens.slice(COPYING)))();
+    const doc = Array.from({ length: r.int(1, 4) }, snippet).join('\n');
     docs.push(doc);
     size += doc.length + 2;
   }
