@@ -20,6 +20,8 @@ import { resolveModelDir } from './modelDir';
 import type { LoraOptions } from './engine/lora';
 import { describeEstimate, estimateMemory } from './memoryEstimate';
 import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from './loraRun';
+import { builtinModelDir } from './builtinModel';
+import { loadPretrainItems } from './pretrainData';
 import { trainDpo } from './dpo/train';
 
 export type EngineFactory = (opts: { config: ModelConfig; seed: number; params?: NamedArrays; threads?: number; lora?: LoraOptions }) => Engine | Promise<Engine>;
@@ -57,7 +59,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const previousRun = readRunInfo(req.out);
   if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
   const ckDir = existingCheckpointDir(paths.checkpoint);
-  if (previousRun && (previousRun.stage ?? 'sft') !== 'sft') throw new RunFolderError(`${req.out} holds a ${previousRun.stage} run; resume it with --stage ${previousRun.stage} or choose another --out (nothing was overwritten)`);
+  if (previousRun && (previousRun.stage ?? 'sft') !== (req.stage ?? 'sft')) throw new RunFolderError(`${req.out} holds a ${previousRun.stage} run; resume it with --stage ${previousRun.stage} or choose another --out (nothing was overwritten)`);
   if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
   if (previousRun?.status === 'running' && previousRun.pid && previousRun.pid !== process.pid && processAlive(previousRun.pid)) {
     throw new RunFolderError(`${req.out} is in use by a running trainer (pid ${previousRun.pid})`);
@@ -78,9 +80,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
     cfg = resolveConfig(req.overrides);
   }
 
-  // ---- model: the built-in tiny GPT from random weights, or a saved model folder --------------------------------
+  // ---- model: the built-in GPT from random weights (`scratch`), the shipped pre-trained one (`tiny`), or a folder --
   let base: Checkpoint | null = null;
-  const baseDir = !resumed && req.model !== 'tiny' ? resolveModelDir(req.model) : null;
+  const builtin = resumed ? null : builtinModelDir(req.model);
+  const baseDir = builtin === null ? null : resolveModelDir(builtin);
   if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
   const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
@@ -102,25 +105,38 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const renderer = template ? createRenderer(template.spec) : hooks.renderer;
   if (template) log(`template: ${template.ref}`);
 
-  // ---- data ------------------------------------------------------------------------------------------------------
-  const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
-  const trainSet = await loadRecords(req.data, tokenizer, renderer, loadOpts);
-  let trainItems: Item[] = trainSet.items;
+  // ---- data: instruction records (loss on responses), or raw text packed into rows (pretrain: loss on every token) --
+  let trainItems: Item[];
   let evalItems: Item[] = [];
-  if (req.eval) {
-    evalItems = (await loadRecords(req.eval, tokenizer, renderer, { ...loadOpts, includeRejected: true })).items;
+  if (req.stage === 'pretrain') {
+    const corpus = loadPretrainItems(req.data, req.eval, req.evalFraction ?? cfg.evalFraction, cfg.seed, tokenizer, seqLen);
+    trainItems = corpus.train;
+    evalItems = corpus.eval;
+    log(`pretraining corpus: ${corpus.documents.toLocaleString('en')} documents, ${corpus.tokens.toLocaleString('en')} tokens in rows of ${seqLen}`);
   } else {
-    const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
-    trainItems = split.train;
-    evalItems = split.held;
+    const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
+    const trainSet = await loadRecords(req.data, tokenizer, renderer, loadOpts);
+    trainItems = trainSet.items;
+    if (req.eval) {
+      evalItems = (await loadRecords(req.eval, tokenizer, renderer, { ...loadOpts, includeRejected: true })).items;
+    } else {
+      const split = holdOut(trainItems, req.evalFraction ?? cfg.evalFraction, cfg.seed);
+      trainItems = split.train;
+      evalItems = split.held;
+    }
+    if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
+    if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
+    if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
+    if (trainSet.tooLong) log(`${trainSet.tooLong} record(s) have no response within the context (${seqLen} tokens) and were left out`, 'warn');
   }
-  if (trainSet.skippedInvalid) log(`skipped ${trainSet.skippedInvalid} invalid record${trainSet.skippedInvalid === 1 ? '' : 's'} of ${req.data}`, 'warn');
-  if (trainSet.excludedRejected) log(`left out ${trainSet.excludedRejected} record(s) whose review is "rejected" (--include-rejected trains on them)`);
-  if (trainSet.truncated) log(`${trainSet.truncated} record(s) are longer than the context (${seqLen} tokens) and were cut`, 'warn');
-  if (trainSet.tooLong) log(`${trainSet.tooLong} record(s) have no response within the context (${seqLen} tokens) and were left out`, 'warn');
   const examples: Example[] = trainItems.map((it) => it.example);
   const byTask = new Map<string, number[]>();
-  examples.forEach((ex, i) => byTask.set(ex.task, [...(byTask.get(ex.task) ?? []), i]));
+  examples.forEach((ex, i) => {
+    // Pushed, not copied: a pretraining corpus is tens of thousands of rows in one task.
+    const ix = byTask.get(ex.task);
+    if (ix) ix.push(i);
+    else byTask.set(ex.task, [i]);
+  });
   const multiTask = byTask.size > 1;
   log(`data: ${examples.length} training examples${multiTask ? ` in ${byTask.size} tasks (${[...byTask].map(([t, ix]) => `${t} ${ix.length}`).join(', ')})` : ''}, ${evalItems.length} eval`);
 
@@ -160,7 +176,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   }
   const startedAt = previousRun?.started_at ?? new Date().toISOString();
   const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
-    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
+    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, ...(req.stage ? { stage: req.stage } : {}), config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
     parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
     best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
   });

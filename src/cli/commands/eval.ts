@@ -17,12 +17,13 @@ import { preferenceTable, runPreferenceEvaluation } from '../../trainer/evaluati
 import { loadDatasetFile } from '../../core/dataset';
 import { requireFile, templateOverride } from './trainSupport';
 import { existsSync } from 'node:fs';
+import { isBuiltinModel } from '../../trainer/builtinModel';
 import { resolve } from 'node:path';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'evaluate a model on a dataset: exact match, token F1, ROUGE-L, BLEU, loss, perplexity, IFEval checks, per task; vs a base model; forgetting',
-  usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny] [--template T] [--out DIR] [--limit N] [--json]',
+  usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny|scratch] [--template T] [--out DIR] [--limit N] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder (its best/ weights)', valueName: 'DIR' },
     data: { type: 'string', description: 'records with reference responses (JSONL); or preference pairs: reward accuracy vs the base', valueName: 'FILE' },
@@ -30,7 +31,7 @@ export const evalCommand: CliCommand = {
     template: { type: 'string', description: 'render with this template instead of the one the model was trained with', valueName: 'T' },
     unseen: { type: 'string', description: 'a second eval file from tasks or instructions never seen in training', valueName: 'FILE' },
     general: { type: 'string', description: 'general text: perplexity before (base) and after (tuned) = forgetting', valueName: 'FILE' },
-    base: { type: 'string', description: 'the model before tuning, scored on the same records: tiny or a model folder', valueName: 'DIR|tiny' },
+    base: { type: 'string', description: 'the model before tuning, scored on the same records: tiny (built-in pre-trained), scratch (random weights) or a model folder', valueName: 'DIR|tiny|scratch' },
     out: { type: 'string', description: 'save the evaluation into DIR/eval/ (default: the run folder of --model)', valueName: 'DIR' },
     'no-save': { type: 'boolean', description: 'do not save the evaluation' },
     limit: { type: 'number', description: 'evaluate the first N records of each file (default all)', valueName: 'N' },
@@ -48,8 +49,8 @@ export const evalCommand: CliCommand = {
     const data = requireFile(io, f.data, '--data');
     const unseen = typeof f.unseen === 'string' ? requireFile(io, f.unseen, '--unseen') : undefined;
     const general = typeof f.general === 'string' ? requireFile(io, f.general, '--general') : undefined;
-    const base = typeof f.base === 'string' ? (f.base === 'tiny' ? 'tiny' : resolve(io.cwd, f.base)) : undefined;
-    if (base && base !== 'tiny' && !existsSync(base)) throw new UsageError(`--base ${f.base}: no such folder (use "tiny" for the built-in model)`);
+    const base = typeof f.base === 'string' ? (isBuiltinModel(f.base) ? f.base : resolve(io.cwd, f.base)) : undefined;
+    if (base && !isBuiltinModel(base) && !existsSync(base)) throw new UsageError(`--base ${f.base}: no such folder (use "tiny" for the built-in pre-trained model, "scratch" for random weights)`);
     const model = resolve(io.cwd, f.model);
     // undefined: the checkpoint's saved template. Checkpoints hold the byte-level tokenizer only, hence its tokens.
     const renderer = templateOverride(io, f.template, new ByteTokenizer());

@@ -4,17 +4,18 @@ import { resolve } from 'node:path';
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { existingCheckpointDir } from '../../trainer/checkpoint';
+import { BUILTIN_PRETRAINED, isBuiltinModel } from '../../trainer/builtinModel';
 import { readRunInfo, runPaths } from '../../trainer/runFolder';
 import { absoluteTemplateRef } from '../../trainer/template';
 import { exitCodeOf, overridesFrom, requireFile, runLive, trainingFlags } from './trainSupport';
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'fine-tune a model on an instruction dataset (resumes when --out holds an unfinished run)',
-  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|dpo] [--model tiny|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--lora [--lora-r 8 --lora-alpha 16 --lora-targets LIST]] [--json]',
+  summary: 'fine-tune a model on an instruction dataset, preference-tune it (dpo), or pretrain on raw text (resumes when --out holds an unfinished run)',
+  usage: '--data FILE [--eval FILE] --out DIR [--stage sft|dpo|pretrain] [--model tiny|scratch|DIR] [--template T] [--steps N|--epochs N] [--max-minutes M] [--seed N] [--lr X] [--batch N] [--lora [--lora-r 8 --lora-alpha 16 --lora-targets LIST]] [--json]',
   flags: {
-    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; preference pairs for --stage dpo)', valueName: 'FILE' },
-    stage: { type: 'string', description: 'sft (default) or dpo: preference tuning on prompt/chosen/rejected records, from --model (e.g. an SFT run)', valueName: 'sft|dpo' },
+    data: { type: 'string', description: 'training data (JSONL: alpaca, chat or prompt/completion; preference pairs for --stage dpo; for --stage pretrain .txt, documents separated by blank lines, or .jsonl with "text")', valueName: 'FILE' },
+    stage: { type: 'string', description: 'sft (default); dpo: preference tuning on prompt/chosen/rejected records, from --model (e.g. an SFT run); pretrain: next-token loss on every token of raw text', valueName: 'sft|dpo|pretrain' },
     beta: { type: 'number', description: 'DPO: strength of the pull towards the starting model (default 0.1)', valueName: 'X' },
     'dpo-loss': { type: 'string', description: 'DPO: sigmoid (default) or ipo', valueName: 'sigmoid|ipo' },
     'label-smoothing': { type: 'number', description: 'DPO: assumed fraction of flipped preferences, sigmoid loss (default 0)', valueName: 'X' },
@@ -33,8 +34,8 @@ export const trainCommand: CliCommand = {
     const data = requireFile(io, f.data, '--data');
     const evalFile = typeof f.eval === 'string' ? requireFile(io, f.eval, '--eval') : undefined;
     const out = resolve(io.cwd, f.out);
-    const model = typeof f.model === 'string' && f.model !== 'tiny' ? resolve(io.cwd, f.model) : 'tiny';
-    if (model !== 'tiny' && !existsSync(model)) throw new UsageError(`--model ${f.model}: no such folder (use "tiny" for the built-in model)`);
+    const model = typeof f.model !== 'string' ? BUILTIN_PRETRAINED : isBuiltinModel(f.model) ? f.model : resolve(io.cwd, f.model);
+    if (!isBuiltinModel(model) && !existsSync(model)) throw new UsageError(`--model ${f.model}: no such folder (use "tiny" for the built-in pre-trained model, "scratch" for random weights)`);
     const previous = readRunInfo(out);
     if (previous?.status === 'finished') {
       io.stderr(`instruct-studio train: ${f.out} holds a finished run (step ${previous.step}); nothing was overwritten. Choose another --out.\n`);
@@ -42,7 +43,7 @@ export const trainCommand: CliCommand = {
     }
     if (f.resume && !existingCheckpointDir(runPaths(out).checkpoint)) throw new UsageError(`--resume: ${f.out} has no checkpoint to resume from`);
     const stage = f.stage === undefined ? 'sft' : f.stage;
-    if (stage !== 'sft' && stage !== 'dpo') throw new UsageError(`--stage must be sft or dpo, got ${JSON.stringify(stage)}`);
+    if (stage !== 'sft' && stage !== 'dpo' && stage !== 'pretrain') throw new UsageError(`--stage must be sft, dpo or pretrain, got ${JSON.stringify(stage)}`);
     const overrides = overridesFrom(f);
     const dpoFlags = { beta: 'dpoBeta', 'dpo-loss': 'dpoLoss', 'label-smoothing': 'dpoLabelSmoothing' } as const;
     for (const [flag, key] of Object.entries(dpoFlags)) {
@@ -53,7 +54,7 @@ export const trainCommand: CliCommand = {
     if (typeof f['eval-fraction'] === 'number') overrides.evalFraction = f['eval-fraction'];
     const json = f.json === true;
     const { result } = await runLive({
-      data, eval: evalFile, out, model, resume: true, ...(stage === 'dpo' ? { stage } : {}), skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
+      data, eval: evalFile, out, model, resume: true, ...(stage !== 'sft' ? { stage } : {}), skipInvalid: f['skip-invalid'] === true, includeRejected: f['include-rejected'] === true, overrides,
       // The child resolves it (and a bad one fails the run naming the file); only paths are made absolute here.
       ...(typeof f.template === 'string' ? { template: absoluteTemplateRef(f.template, io.cwd) } : {}),
     }, io, json);

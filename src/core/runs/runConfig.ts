@@ -7,7 +7,7 @@ export interface RunConfigFile {
   data: string;
   eval?: string;
   evalFraction?: number;
-  /** `tiny` (built-in) or a model / checkpoint folder. */
+  /** `tiny` (the built-in pre-trained base), `scratch` (the same architecture, random weights) or a model / checkpoint folder. */
   model?: string;
   out: string;
   preset?: 'quick' | 'standard';
@@ -79,7 +79,7 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
     if (typeof o.evalFraction !== 'number' || !(o.evalFraction >= 0 && o.evalFraction < 1)) throw new RunConfigError(file, 'evalFraction', 'must be a number in [0, 1)');
     evalFraction = o.evalFraction;
   }
-  const model = o.model === undefined || o.model === 'tiny' ? 'tiny' : path('model', true)!;
+  const model = o.model === undefined ? 'tiny' : o.model === 'tiny' || o.model === 'scratch' ? o.model : path('model', true)!;
   const template = templateRef(o.template, file, base);
   const training: ResolvedRunConfig['training'] = {};
   if (o.training !== undefined) {

@@ -63,6 +63,13 @@ export class ByteTokenizer implements Tokenizer {
   private encodePlain(text: string, start: number, end: number, ids: number[], offsets: Array<[number, number]>): void {
     for (let i = start; i < end; ) {
       const cp = text.codePointAt(i)!;
+      // ASCII is its own byte: no encoder call (pretraining corpora are megabytes of it).
+      if (cp < 0x80) {
+        ids.push(cp);
+        offsets.push([i, i + 1]);
+        i++;
+        continue;
+      }
       const width = cp > 0xffff ? 2 : 1;
       const bytes = this.encoder.encode(text.slice(i, i + width));
       for (const b of bytes) {

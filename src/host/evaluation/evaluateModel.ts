@@ -14,7 +14,7 @@ export interface EvaluationTarget {
   model: string;
   /** Where eval/ is written: the run folder, or the model folder itself. */
   out: string;
-  /** run.json's `model` (the base): 'tiny' or a folder; undefined when unknown. */
+  /** run.json's `model` (the base): 'tiny', 'scratch' or a folder; undefined when unknown. */
   base?: string;
   /** run.json's eval split or the dataset's -eval.jsonl sibling. */
   defaultData?: string;
@@ -35,7 +35,7 @@ export function evaluationTarget(folder: string): EvaluationTarget | null {
     info = {};
   }
   const target: EvaluationTarget = { model: folder, out: runDir };
-  if (typeof info.model === 'string' && (info.model === 'tiny' || existsSync(info.model))) target.base = info.model;
+  if (typeof info.model === 'string' && (info.model === 'tiny' || info.model === 'scratch' || existsSync(info.model))) target.base = info.model;
   if (typeof info.eval === 'string' && existsSync(info.eval)) target.defaultData = info.eval;
   else if (typeof info.dataset === 'string') {
     const sibling = evalSibling(info.dataset);

@@ -100,9 +100,9 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingServ
       if (!trusted()) return;
       const dir = await resolveRunDir(registry, arg, 'Run to resume');
       if (!dir) return;
-      const info = JSON.parse(await fs.readFile(join(dir, 'run.json'), 'utf8')) as { dataset?: string; eval?: string | null; model?: string };
+      const info = JSON.parse(await fs.readFile(join(dir, 'run.json'), 'utf8')) as { dataset?: string; eval?: string | null; model?: string; stage?: TrainRequest['stage'] };
       if (!info.dataset) throw new Error(`${join(dir, 'run.json')}: no "dataset" to resume with`);
-      run({ data: info.dataset, eval: info.eval ?? undefined, out: dir, model: info.model ?? 'tiny', resume: true, skipInvalid: true, includeRejected: false, overrides: {} });
+      run({ data: info.dataset, eval: info.eval ?? undefined, out: dir, model: info.model ?? 'tiny', resume: true, skipInvalid: true, includeRejected: false, overrides: {}, ...(info.stage ? { stage: info.stage } : {}) });
     }),
     cmd('instructStudio.openRunFolder', async (arg) => {
       const dir = await resolveRunDir(registry, arg, 'Run folder to reveal');

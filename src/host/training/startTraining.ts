@@ -46,8 +46,9 @@ export async function askTrainingRequest(state: vscode.Memento, dataset: string,
   // 1. model
   type ModelPick = vscode.QuickPickItem & { value: string };
   const modelItems: ModelPick[] = [
-    { label: 'Built-in tiny model', description: 'byte-level GPT, trains on the CPU in minutes', value: 'tiny' },
-    ...choices.recentModels.filter((m) => m !== 'tiny' && existsSync(m)).map((m) => ({ label: basename(m), description: m, value: m })),
+    { label: 'Built-in tiny base model (pre-trained)', description: 'byte-level GPT, instruction-tunes on the CPU in minutes', value: 'tiny' },
+    { label: 'Built-in tiny model from random weights', description: 'the same architecture, no pre-training: to compare', value: 'scratch' },
+    ...choices.recentModels.filter((m) => m !== 'tiny' && m !== 'scratch' && existsSync(m)).map((m) => ({ label: basename(m), description: m, value: m })),
     { label: 'Browse…', description: 'a model or checkpoint folder', value: '' },
   ];
   const model = await pickDefaultFirst(modelItems, (i) => i.value === choices.model, 'Model to fine-tune (Enter: the last one used)');
@@ -57,7 +58,7 @@ export async function askTrainingRequest(state: vscode.Memento, dataset: string,
     if (!folder?.[0]) return undefined;
     choices.model = folder[0].fsPath;
   } else choices.model = model.value;
-  if (choices.model !== 'tiny') choices.recentModels = [choices.model, ...choices.recentModels.filter((m) => m !== choices.model)].slice(0, 5);
+  if (choices.model !== 'tiny' && choices.model !== 'scratch') choices.recentModels = [choices.model, ...choices.recentModels.filter((m) => m !== choices.model)].slice(0, 5);
 
   // 2. evaluation split
   type EvalPick = vscode.QuickPickItem & { mode: TrainingChoices['evalMode'] };

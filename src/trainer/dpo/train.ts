@@ -21,6 +21,7 @@ import { loadReference, pairLogps, REFERENCE_FILE, saveReference, type Reference
 import type { DpoLossType, DpoSettings, DpoStats } from './loss';
 import { dpoEvaluate, dpoTrainStep, type ScoredPair } from './step';
 import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from '../loraRun';
+import { builtinModelDir } from '../builtinModel';
 
 export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
   const now = hooks.now ?? (() => performance.now() / 1000);
@@ -50,7 +51,8 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
 
   // ---- model: the built-in one, or a saved model / SFT run (whose weights become the reference) --------------------
   let base: Checkpoint | null = null;
-  const baseDir = !resumed && req.model !== 'tiny' ? resolveModelDir(req.model) : null;
+  const builtin = resumed ? null : builtinModelDir(req.model);
+  const baseDir = builtin === null ? null : resolveModelDir(builtin);
   if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
   const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
   const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);

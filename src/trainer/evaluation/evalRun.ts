@@ -17,6 +17,7 @@ import { EvaluationCancelled, exampleNll, scoreModel, type ModelOutput } from '.
 import type { Example } from '../data';
 import { generalTextChunks } from './generalText';
 import { runFolderOf } from './saveReport';
+import { BUILTIN_SCRATCH, builtinModelDir } from '../builtinModel';
 import { winRate } from './winRate';
 
 export class EvalUsageError extends Error {}
@@ -27,7 +28,7 @@ export interface EvalRunOptions {
   data: string;
   unseen?: string;
   general?: string;
-  /** `tiny` or an absolute model folder. */
+  /** `tiny`, `scratch` or an absolute model folder. */
   base?: string;
   maxNewTokens: number;
   /** Evaluate the first N records of each file. */
@@ -157,21 +158,21 @@ async function loadItems(file: string, unseen: boolean, model: LoadedModel, opts
 export function baseFromRun(model: string): string {
   const run = runFolderOf(model);
   const info = run ? readRunInfo(run) : null;
-  if (!info?.model) throw new EvalUsageError('--general needs the model before tuning: pass --base DIR|tiny (or --model a run folder, whose run.json names it)');
+  if (!info?.model) throw new EvalUsageError('--general needs the model before tuning: pass --base DIR|tiny|scratch (or --model a run folder, whose run.json names it)');
   return info.model;
 }
 
 export async function loadBase(base: string, tuned: LoadedModel, threads?: number): Promise<LoadedModel> {
-  if (base === 'tiny') {
-    // The built-in model starts from random weights seeded by the run's seed: the same seed gives the same start.
+  if (base === BUILTIN_SCRATCH) {
+    // The built-in model from scratch starts from random weights seeded by the run's seed: the same seed gives the same start.
     const ck = loadCheckpoint(tuned.dir, { withOptimizer: false });
     const run = runFolderOf(tuned.dir);
     const runSeed = run ? readRunInfo(run)?.config.seed : undefined;
     const seed = typeof runSeed === 'number' ? runSeed : ck.state?.config.seed ?? DEFAULT_CONFIG.seed;
     const engine = await createEngine({ config: ck.model, seed, threads });
-    return { dir: 'tiny', engine, tokenizer: tuned.tokenizer, contextLength: ck.model.contextLength, template: null };
+    return { dir: BUILTIN_SCRATCH, engine, tokenizer: tuned.tokenizer, contextLength: ck.model.contextLength, template: null };
   }
-  const model = await loadModel(base, threads);
+  const model = await loadModel(builtinModelDir(base) ?? base, threads);
   if (model.tokenizer.name !== tuned.tokenizer.name || model.tokenizer.vocabSize !== tuned.tokenizer.vocabSize) {
     await model.engine.dispose();
     throw new EvalUsageError(`--base ${base}: its tokenizer (${model.tokenizer.name}, ${model.tokenizer.vocabSize} tokens) differs from the model's (${tuned.tokenizer.name}, ${tuned.tokenizer.vocabSize}); compare models that share a tokenizer`);

@@ -16,7 +16,7 @@ import { runFolderOf } from './saveReport';
 import type { PreferenceReport, PreferenceStats } from '../../shared/protocol/evaluation';
 
 export interface PreferenceEvalOptions {
-  /** Absolute paths; `base` may be `tiny`. Without `base`, the model the run was trained from (its run.json). */
+  /** Absolute paths; `base` may be `tiny` or `scratch`. Without `base`, the model the run was trained from (its run.json). */
   model: string;
   data: string;
   base?: string;

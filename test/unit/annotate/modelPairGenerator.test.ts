@@ -31,7 +31,7 @@ before(async () => {
   writeFileSync(join(dir, 'train.jsonl'), words.map((w) => JSON.stringify({ instruction: `Reverse the word: ${w}`, input: '', output: [...w].reverse().join('') })).join('\n') + '\n');
   run = join(dir, 'run');
   await train(
-    { data: join(dir, 'train.jsonl'), out: run, model: 'tiny', resume: false, skipInvalid: false, includeRejected: false, evalFraction: 0,
+    { data: join(dir, 'train.jsonl'), out: run, model: 'scratch', resume: false, skipInvalid: false, includeRejected: false, evalFraction: 0,
       overrides: { steps: 3, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 64, batchSize: 2, threads: 1, warmupSteps: 1, evalEvery: 0, exactMatchSamples: 0 } },
     { emit: () => undefined, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: defaultRenderer() },
   );

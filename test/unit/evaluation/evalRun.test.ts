@@ -1,6 +1,6 @@
 // The evaluation runner and `instruct-studio eval` on a tiny model trained in the test: the runner's numbers are
 // checked against independent computations (the trainer's packed evaluation loss, the metrics core on the saved
-// generations, a fresh random-init engine for `--base tiny`), and the saved files against the shared validators.
+// generations, a fresh random-init engine for `--base scratch`), and the saved files against the shared validators.
 process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ async function cli(args: string[], cwd: string) {
   return { code, stdout, stderr };
 }
 
-const FAST = ['--steps', '3', '--batch', '2', '--context', '96', '--d-model', '16', '--layers', '1', '--heads', '2', '--eval-every', '0', '--exact-match-samples', '1', '--seed', '7'];
+const FAST = ['--model', 'scratch', '--steps', '3', '--batch', '2', '--context', '96', '--d-model', '16', '--layers', '1', '--heads', '2', '--eval-every', '0', '--exact-match-samples', '1', '--seed', '7'];
 
 async function trainedRun(t: { after: (f: () => void) => void }): Promise<string> {
   const dir = tempDir(t);
@@ -41,11 +41,11 @@ async function trainedRun(t: { after: (f: () => void) => void }): Promise<string
   return dir;
 }
 
-test('the runner: loss matches the trainer\'s packed evaluation, metrics match the core on the generations, base tiny is the run\'s initial weights', async (t) => {
+test('the runner: loss matches the trainer\'s packed evaluation, metrics match the core on the generations, base scratch is the run\'s initial weights', async (t) => {
   const dir = await trainedRun(t);
   const renderer = defaultRenderer();
   const { report, generations } = await runEvaluation(
-    { model: join(dir, 'run'), data: join(dir, 'eval.jsonl'), unseen: join(dir, 'unseen.jsonl'), general: join(dir, 'general.txt'), base: 'tiny', maxNewTokens: 6, skipInvalid: false, bootstrap: { samples: 200 } },
+    { model: join(dir, 'run'), data: join(dir, 'eval.jsonl'), unseen: join(dir, 'unseen.jsonl'), general: join(dir, 'general.txt'), base: 'scratch', maxNewTokens: 6, skipInvalid: false, bootstrap: { samples: 200 } },
     { renderer, threads: 1 },
   );
   assert.equal(report.n, 5);
@@ -90,7 +90,7 @@ test('the runner: loss matches the trainer\'s packed evaluation, metrics match t
 
 test('eval CLI: readable table with intervals, the old --json fields, saved report and generations that the panel validators accept', async (t) => {
   const dir = await trainedRun(t);
-  const human = await cli(['eval', '--model', 'run', '--data', 'eval.jsonl', '--max-new-tokens', '4', '--base', 'tiny'], dir);
+  const human = await cli(['eval', '--model', 'run', '--data', 'eval.jsonl', '--max-new-tokens', '4', '--base', 'scratch'], dir);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /^exact match\s+\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]\s+\d+\.\d%\s+[+-]\d+\.\d\s+\[/m);
   assert.match(human.stdout, /^loss\s+\d+\.\d{3}\s+\[/m);
@@ -124,7 +124,7 @@ test('eval refuses bad input naming the file, line and field', async (t) => {
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /bad\.jsonl:2: field checks\[0\]/);
   const noBase = await cli(['eval', '--model', join(dir, 'run', 'best'), '--data', 'eval.jsonl', '--general', 'general.txt', '--no-save', '--max-new-tokens', '1'], dir);
-  // best/ belongs to the run, whose run.json names the base ('tiny'), so the probe runs without --base.
+  // best/ belongs to the run, whose run.json names the base ('scratch'), so the probe runs without --base.
   assert.equal(noBase.code, 0, noBase.stderr);
   const missing = await cli(['eval', '--model', 'run', '--data', 'eval.jsonl', '--general', 'nope.txt'], dir);
   assert.equal(missing.code, 2);

@@ -61,7 +61,7 @@ test('a dataset with errors is refused with the validator\'s problems (exit 1); 
   assert.match(refused.stderr, /d\.jsonl: 2 errors; fix them or pass --skip-invalid/);
   assert.match(refused.stderr, /d\.jsonl:21:\d+: .*output/);
 
-  const fast = ['--steps', '2', '--batch', '2', '--context', '96', '--d-model', '16', '--layers', '1', '--heads', '2', '--eval-every', '0', '--exact-match-samples', '2'];
+  const fast = ['--model', 'scratch', '--steps', '2', '--batch', '2', '--context', '96', '--d-model', '16', '--layers', '1', '--heads', '2', '--eval-every', '0', '--exact-match-samples', '2'];
   const trained = await cli(['train', '--data', 'd.jsonl', '--out', 'o', '--skip-invalid', ...fast], dir);
   assert.equal(trained.code, 0, trained.stderr);
   assert.match(trained.stderr, /skipped 2 invalid records/);

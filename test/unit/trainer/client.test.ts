@@ -19,7 +19,7 @@ const child: TrainerProcessOptions = {
 function request(dir: string): TrainRequest {
   const data = writeJsonl(join(dir, 'train.jsonl'), toyRecords(40));
   return {
-    data, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false,
+    data, out: join(dir, 'run'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false,
     overrides: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 96, batchSize: 2, threads: 1, steps: 100000, evalEvery: 0, exactMatchSamples: 0, checkpointEvery: 2, evalFraction: 0 },
   };
 }

@@ -45,7 +45,7 @@ test('eval on a preference file: reward accuracy and margin against the base, as
   const data = writeJsonl(join(dir, 'prefs.jsonl'), preferences(6));
   const out = join(dir, 'run');
   await train({
-    stage: 'dpo', data, eval: data, out, model: 'tiny', resume: true, skipInvalid: false, includeRejected: false,
+    stage: 'dpo', data, eval: data, out, model: 'scratch', resume: true, skipInvalid: false, includeRejected: false,
     overrides: { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 48, batchSize: 3, threads: 1, warmupSteps: 2, steps: 12, lr: 5e-3, evalEvery: 0 },
   }, { emit: () => {}, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: defaultRenderer() });
   const last = readMetrics(out).filter((r): r is EvalRow => 'split' in r).at(-1)!;
@@ -54,7 +54,7 @@ test('eval on a preference file: reward accuracy and margin against the base, as
   const report = JSON.parse(r.stdout);
   assert.equal(report.kind, 'preference');
   assert.equal(report.n, 6);
-  assert.equal(report.meta.base, 'tiny');
+  assert.equal(report.meta.base, 'scratch');
   assert.equal(report.beta, 0.1);
   assert.ok(Math.abs(report.reward_accuracy - last.reward_accuracy!) < 1e-9, `${report.reward_accuracy} vs ${last.reward_accuracy}`);
   assert.ok(Math.abs(report.reward_margin - last.reward_margin!) < 1e-4, `${report.reward_margin} vs ${last.reward_margin}`);

@@ -43,7 +43,7 @@ function hooks(messages: ChildToParent[], stopAfterStep = Infinity): TrainHooks 
 
 function request(dir: string, overrides: TrainRequest['overrides'], data = writeJsonl(join(dir, 'prefs.jsonl'), preferences(8))): TrainRequest {
   // Evaluated on its own training pairs: the test asks whether DPO separates the pairs it was trained on.
-  return { stage: 'dpo', data, eval: data, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, ...overrides } };
+  return { stage: 'dpo', data, eval: data, out: join(dir, 'run'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, ...overrides } };
 }
 
 const trainRows = (out: string) => readMetrics(out).filter((r): r is MetricsRow => !('split' in r));
@@ -106,7 +106,7 @@ test('resume continues at the exact step: the DPO curve equals the uninterrupted
 test('a DPO run starts from an SFT run: its weights are the reference', async (t) => {
   const dir = tempDir(t);
   const sftData = writeJsonl(join(dir, 'sft.jsonl'), toyRecords(8));
-  const sft: TrainRequest = { data: sftData, out: join(dir, 'sft'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, contextLength: 128, steps: 3, evalEvery: 0, evalFraction: 0 } };
+  const sft: TrainRequest = { data: sftData, out: join(dir, 'sft'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, contextLength: 128, steps: 3, evalEvery: 0, evalFraction: 0 } };
   await train(sft, hooks([]));
   const req = { ...request(dir, { steps: 1, evalEvery: 0 }), model: sft.out };
   await train(req, hooks([]));

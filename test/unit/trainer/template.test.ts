@@ -36,7 +36,7 @@ function hooks(messages: ChildToParent[], stopAfterStep = Infinity): TrainHooks 
 function request(dir: string, extra: Partial<TrainRequest>, steps = 3): TrainRequest {
   const data = writeJsonl(join(dir, 'train.jsonl'), toyRecords(12));
   const evalFile = writeJsonl(join(dir, 'eval.jsonl'), toyRecords(2, 5));
-  return { data, eval: evalFile, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, steps }, ...extra };
+  return { data, eval: evalFile, out: join(dir, 'run'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, steps }, ...extra };
 }
 
 async function cli(args: string[]) {
@@ -127,7 +127,7 @@ test('a .jinja template is saved with its source; a bad reference fails naming t
 });
 
 test('the start message carries template as an optional string', () => {
-  const base = { data: '/d', out: '/o', model: 'tiny', resume: false, skipInvalid: false, includeRejected: false, overrides: {} };
+  const base = { data: '/d', out: '/o', model: 'scratch', resume: false, skipInvalid: false, includeRejected: false, overrides: {} };
   const ok = parseParentMessage({ type: 'start', request: { ...base, template: 'chatml' } });
   assert.equal(ok.type === 'start' && ok.request.template, 'chatml');
   assert.doesNotThrow(() => parseParentMessage({ type: 'start', request: base }));

@@ -30,7 +30,7 @@ function hooks(messages: ChildToParent[], stopAfterStep = Infinity): TrainHooks 
 function request(dir: string, overrides: TrainRequest['overrides']): TrainRequest {
   const data = writeJsonl(join(dir, 'train.jsonl'), toyRecords(40));
   const evalFile = writeJsonl(join(dir, 'eval.jsonl'), toyRecords(6, 5).map((r, i) => ({ ...r, unseen: i % 3 === 0 })));
-  return { data, eval: evalFile, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, ...overrides } };
+  return { data, eval: evalFile, out: join(dir, 'run'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...TINY, ...overrides } };
 }
 
 const trainRows = (out: string) => readMetrics(out).filter((r): r is MetricsRow => !('split' in r));
