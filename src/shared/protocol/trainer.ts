@@ -22,7 +22,12 @@ export interface TrainRequest {
   template?: string;
   /** Plain config values overriding the preset (see src/trainer/config.ts). */
   overrides: Record<string, number | boolean | string | Record<string, number>>;
+  /** What is trained: supervised fine-tuning (absent = sft), DPO on preference pairs, or pretraining on raw text. */
+  stage?: TrainStage;
 }
+
+export type TrainStage = 'sft' | 'dpo' | 'pretrain';
+export const TRAIN_STAGES: readonly TrainStage[] = ['sft', 'dpo', 'pretrain'];
 
 export interface MetricsRow {
   step: number;
@@ -94,6 +99,7 @@ const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
     request: shape({
       data: str, eval: optional(str), evalFraction: optional(num), out: str, model: str,
       resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue), template: optional(str),
+      stage: optional(oneOf(...TRAIN_STAGES)),
     }),
   },
   cancel: {},
