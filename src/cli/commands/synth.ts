@@ -11,6 +11,7 @@ import { loadModel } from '../../trainer/loadModel';
 import { CheckpointError } from '../../trainer/checkpoint';
 import { ModelDirError } from '../../trainer/modelDir';
 import { synthesize, DEFAULT_SYNTH_OPTIONS, type SynthResult } from '../../trainer/synth';
+import type { SynthLine } from '../../shared/protocol/synth';
 import { positiveInt } from './eval';
 import { requireFile } from './trainSupport';
 
@@ -75,7 +76,7 @@ export const synthCommand: CliCommand = {
       }, {
         shouldStop: () => cancelled,
         onProgress: (p) => {
-          if (f.json) io.stdout(JSON.stringify({ type: 'progress', n, ...p }) + '\n');
+          if (f.json) io.stdout(JSON.stringify({ type: 'progress', n, ...p } satisfies SynthLine) + '\n');
           else io.stderr(`${p.proposals} proposals, ${p.kept}/${n} kept\n`);
         },
       });
@@ -89,7 +90,7 @@ export const synthCommand: CliCommand = {
       await writeFile(out, result.records.map((r) => JSON.stringify(r)).join('\n') + '\n', { flag: 'wx' });
     }
     const written = result.records.length ? out : null;
-    if (f.json) io.stdout(JSON.stringify({ type: 'done', out: written, seedFile, seeds: seeds.length, model: model.dir, ...summary(result) }) + '\n');
+    if (f.json) io.stdout(JSON.stringify({ type: 'done', out: written, seedFile, seeds: seeds.length, model: model.dir, ...summary(result) } satisfies SynthLine) + '\n');
     else io.stdout(report(result, seeds.length, n, written, f.out));
     return result.records.length ? 0 : 1;
   },
@@ -115,7 +116,7 @@ async function loadSeeds(file: string, io: CliIO): Promise<SeedTask[]> {
   return seeds;
 }
 
-function summary(r: SynthResult) {
+function summary(r: SynthResult): Omit<Extract<SynthLine, { type: 'done' }>, 'type' | 'out' | 'seedFile' | 'seeds' | 'model'> {
   return {
     proposals: r.proposals, kept: r.kept, dropped: r.dropped, invalidCodes: r.invalidCodes, stoppedBy: r.stoppedBy,
     droppedSamples: r.droppedSamples,

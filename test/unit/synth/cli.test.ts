@@ -11,6 +11,7 @@ import { saveCheckpoint } from '../../../src/trainer/checkpoint';
 import { initParams, paramLayout, resolveConfig, toNamed } from '../../../src/trainer/engine/params';
 import type { GptConfig } from '../../../src/trainer/engine/types';
 import { cli, scratch } from '../cli/run';
+import { validateSynthLine } from '../../../src/shared/protocol/synth';
 
 function randomModel(dir: string): string {
   const tokenizer = new ByteTokenizer();
@@ -64,6 +65,8 @@ test('synth end to end with a tiny model: every proposal is accounted for, and w
   writeFileSync(join(s.dir, 'seeds.jsonl'), seedRecords.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const r = await cli(s.dir, 'synth', '--seed', 'seeds.jsonl', '-n', '2', '-o', 'new.jsonl', '--model', 'model', '--max-proposals', '8', '--max-new-tokens', '24', '--json');
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  // Every line is what the editor's reader accepts (src/shared/protocol/synth.ts).
+  for (const l of lines) assert.ok(validateSynthLine(l).ok, JSON.stringify(l).slice(0, 200));
   const done = lines.at(-1) as { type: string; proposals: number; kept: number; dropped: Record<string, number>; out: string | null; settings: { maxRougeL: number } };
   assert.equal(done.type, 'done');
   assert.ok(lines.slice(0, -1).every((l) => l.type === 'progress'));
