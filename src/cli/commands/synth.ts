@@ -18,7 +18,7 @@ import { requireFile } from './trainSupport';
 export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'propose new instruction records from seed tasks with a model (Self-Instruct), filtered, into a new file',
-  usage: '--seed FILE -n N -o OUT --model DIR [--temperature T] [--top-p P] [--seed-rng S] [--max-rouge 0.7] [--examples K] [--max-new-tokens N] [--max-proposals N] [--json]',
+  usage: '--seed FILE -n N -o OUT --model DIR [--temperature T] [--top-p P] [--seed-rng S] [--max-rouge 0.7] [--examples K] [--max-new-tokens N] [--max-proposals N] [--max-tokens N] [--json]',
   flags: {
     seed: { type: 'string', description: 'the seed tasks: instruction records (alpaca, single-turn chat, prompt/completion)', valueName: 'FILE' },
     n: { type: 'number', alias: 'n', description: 'how many records to keep', valueName: 'N' },
@@ -31,6 +31,7 @@ export const synthCommand: CliCommand = {
     examples: { type: 'number', description: `seed tasks shown per prompt (default ${DEFAULT_SYNTH_OPTIONS.examplesPerPrompt})`, valueName: 'K' },
     'max-new-tokens': { type: 'number', description: 'tokens per proposal (default: half the context, at most 256)', valueName: 'N' },
     'max-proposals': { type: 'number', description: 'stop after this many proposals (default 20 × N)', valueName: 'N' },
+    'max-tokens': { type: 'number', description: "token budget of a record, as `validate --max-tokens` (default: the model's context length)", valueName: 'N' },
     json: { type: 'boolean', description: 'progress and the report as JSON lines' },
   },
   async run(args, io) {
@@ -72,7 +73,7 @@ export const synthCommand: CliCommand = {
         examplesPerPrompt: positiveInt(f.examples, '--examples'),
         maxNewTokens: positiveInt(f['max-new-tokens'], '--max-new-tokens') ?? Math.min(256, Math.floor(model.contextLength / 2)),
         maxProposals: positiveInt(f['max-proposals'], '--max-proposals'),
-        filter: { maxRougeL: maxRouge },
+        filter: { maxRougeL: maxRouge, ...(f['max-tokens'] !== undefined ? { maxTokens: positiveInt(f['max-tokens'], '--max-tokens') } : {}) },
       }, {
         shouldStop: () => cancelled,
         onProgress: (p) => {

@@ -1,25 +1,15 @@
-// `synth` end to end through the CLI with a real (randomly initialised, tiny) model: what it writes depends on the
-// model, so the test checks the accounting, the refusal to overwrite, and that whatever was written is a valid
-// dataset whose records carry their provenance.
+// `synth` end to end through the CLI with a real tiny model (a fixture that learned to write one task): the test
+// checks the accounting, the refusal to overwrite, and that what was written is a valid dataset whose records carry
+// their provenance, not the text itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
+import { join, resolve } from 'node:path';
 import { validateText } from '../../../src/core/dataset';
-import { saveCheckpoint } from '../../../src/trainer/checkpoint';
-import { initParams, paramLayout, resolveConfig, toNamed } from '../../../src/trainer/engine/params';
-import type { GptConfig } from '../../../src/trainer/engine/types';
 import { cli, scratch } from '../cli/run';
 import { validateSynthLine } from '../../../src/shared/protocol/synth';
 
-function randomModel(dir: string): string {
-  const tokenizer = new ByteTokenizer();
-  const config: GptConfig = { vocabSize: tokenizer.vocabSize, contextLength: 128, dModel: 32, nLayers: 1, nHeads: 2 };
-  const layout = paramLayout(resolveConfig(config));
-  saveCheckpoint(dir, { model: config, tokenizer, params: toNamed(layout, initParams(layout, 1)), optimizer: null, state: null });
-  return dir;
-}
+const MEMORIZED = resolve(__dirname, '../../fixtures/synth/memorized-model');
 
 const seedRecords = [
   { instruction: 'Reverse the word.', input: 'lantern', output: 'nretnal' },
@@ -58,30 +48,45 @@ test('synth: a seed file with errors is refused with file:line', async (t) => {
   assert.match(r.stderr, /bad\.jsonl:2:\d+ json-parse/);
 });
 
-test('synth end to end with a tiny model: every proposal is accounted for, and what is written is valid and marked', async (t) => {
+test('synth end to end with a tiny model: a valid dataset of marked records, with the filters applied', async (t) => {
+  // The fixture writes one fixed task after every prompt (see makeMemorizedModel.ts): the first copy is kept, the
+  // others are near-duplicates of it, and with the model's own 24-token budget every one would be too long.
   const s = scratch();
   t.after(s.done);
-  randomModel(join(s.dir, 'model'));
   writeFileSync(join(s.dir, 'seeds.jsonl'), seedRecords.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const r = await cli(s.dir, 'synth', '--seed', 'seeds.jsonl', '-n', '2', '-o', 'new.jsonl', '--model', 'model', '--max-proposals', '8', '--max-new-tokens', '24', '--json');
+  const args = ['--seed', 'seeds.jsonl', '-n', '3', '--model', MEMORIZED, '--max-proposals', '6', '--max-new-tokens', '80', '--json'];
+  const r = await cli(s.dir, 'synth', ...args, '-o', 'new.jsonl', '--max-tokens', '512');
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   // Every line is what the editor's reader accepts (src/shared/protocol/synth.ts).
   for (const l of lines) assert.ok(validateSynthLine(l).ok, JSON.stringify(l).slice(0, 200));
-  const done = lines.at(-1) as { type: string; proposals: number; kept: number; dropped: Record<string, number>; out: string | null; settings: { maxRougeL: number } };
+  const done = lines.at(-1) as { type: string; proposals: number; kept: number; dropped: Record<string, number>; out: string | null; stoppedBy: string };
   assert.equal(done.type, 'done');
-  assert.ok(lines.slice(0, -1).every((l) => l.type === 'progress'));
-  assert.ok(done.proposals > 0 && done.proposals <= 8);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(done.proposals, 6);
+  assert.equal(done.stoppedBy, 'max-proposals');
+  assert.ok(done.kept >= 1);
+  assert.ok(done.dropped['near-duplicate-generated'] >= 1, JSON.stringify(done.dropped));
   assert.equal(done.kept + Object.values(done.dropped).reduce((a, b) => a + b, 0), done.proposals);
-  assert.equal(done.settings.maxRougeL, 0.7);
-  assert.equal(r.code, done.kept ? 0 : 1);
-  assert.equal(existsSync(join(s.dir, 'new.jsonl')), done.kept > 0);
-  if (done.kept) {
-    const text = readFileSync(join(s.dir, 'new.jsonl'), 'utf8');
-    assert.equal(validateText(text, { nearDuplicates: false }).problems.length, 0);
-    for (const line of text.trim().split('\n')) {
-      const rec = JSON.parse(line);
-      assert.equal(rec.source, 'synth');
-      assert.ok(rec.seed_lines.every((l: number) => l >= 1 && l <= 3));
-    }
+  const text = readFileSync(join(s.dir, 'new.jsonl'), 'utf8');
+  assert.equal(done.out, join(s.dir, 'new.jsonl'));
+  assert.deepEqual(validateText(text, { nearDuplicates: false }).problems, []);
+  const records = text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, done.kept);
+  for (const rec of records) {
+    assert.equal(rec.source, 'synth');
+    assert.ok(typeof rec.instruction === 'string' && rec.instruction && typeof rec.output === 'string' && rec.output);
+    assert.ok(rec.seed_lines.length >= 1 && rec.seed_lines.every((l: number) => l >= 1 && l <= 3), JSON.stringify(rec.seed_lines));
   }
+
+  // With the model's own context as the budget, the same proposals are all too long: nothing is written, exit 1.
+  const tight = await cli(s.dir, 'synth', ...args, '-o', 'tight.jsonl');
+  const tightDone = JSON.parse(tight.stdout.trim().split('\n').at(-1)!);
+  assert.equal(tight.code, 1);
+  assert.equal(tightDone.out, null);
+  assert.equal(tightDone.dropped['too-long'], 6);
+  assert.equal(existsSync(join(s.dir, 'tight.jsonl')), false);
+  // And the first output is never overwritten by a second run.
+  const again = await cli(s.dir, 'synth', ...args, '-o', 'new.jsonl');
+  assert.equal(again.code, 2);
+  assert.equal(readFileSync(join(s.dir, 'new.jsonl'), 'utf8'), text);
 });
