@@ -27,6 +27,9 @@ export interface GenerateOptions {
   /** Seed of the example draws and the sampling; random when absent, so a second run proposes other tasks. */
   seed?: number;
   maxProposals?: number;
+  /** The CLI's --max-new-tokens and --max-tokens (defaults: half the model's context, and all of it). */
+  maxNewTokens?: number;
+  maxTokens?: number;
   /** Open the result in the pair annotator (default true). */
   open?: boolean;
 }
@@ -49,6 +52,8 @@ export async function generateFromSeedTasks(context: vscode.ExtensionContext, ar
   const args = ['synth', '--seed', seed.fsPath, '-n', String(n), '-o', out, '--model', model, '--json',
     '--seed-rng', String(options.seed ?? Math.floor(Math.random() * 2 ** 31))];
   if (options.maxProposals) args.push('--max-proposals', String(options.maxProposals));
+  if (options.maxNewTokens) args.push('--max-new-tokens', String(options.maxNewTokens));
+  if (options.maxTokens) args.push('--max-tokens', String(options.maxTokens));
   const done = await runSynthChild(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, args, basename(seed.fsPath), n);
   if (!done) return undefined;
   await context.workspaceState.update(MODEL_KEY, model);
