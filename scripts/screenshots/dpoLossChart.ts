@@ -1,12 +1,13 @@
-// The loss chart's DPO panels, drawn in headless Chromium from a synthetic DPO metrics.jsonl (no VS Code, no
-// training): for looking at the chart while its code changes. Builds the chart webview with esbuild into a temp
+// The loss chart's DPO panels, drawn in headless Chromium from a synthetic DPO metrics.jsonl, or a real run's
+// (no VS Code): for looking at the chart while its code changes. Builds the chart webview with esbuild into a temp
 // folder and writes test-results/screenshots/dpo-loss-chart.png.
-//   node --import tsx scripts/screenshots/dpoLossChart.ts
+//   node --import tsx scripts/screenshots/dpoLossChart.ts [RUN/metrics.jsonl]
 // Needs the workbench test tools (scripts/test-tools/install.sh).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { parseMetricsChunk } from '../../src/core/runs/metrics';
 import { launchChromium } from '../test-tools/lib/playwright';
 import { loadTestTools } from '../test-tools/lib/tools';
 
@@ -63,11 +64,13 @@ async function main(): Promise<void> {
     await page.addStyleTag({ content: readFileSync(join(tmp, 'lossChart.css'), 'utf8') });
     await page.addScriptTag({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState: () => undefined, setState() {} });' });
     await page.addScriptTag({ content: readFileSync(join(tmp, 'lossChart.js'), 'utf8') });
-    const run = { id: '/runs/prefs-dpo', label: 'prefs-dpo', status: 'finished', stage: 'dpo' };
+    const file = process.argv[2];
+    const rows = file ? parseMetricsChunk(readFileSync(file), true).rows : dpoRows(300);
+    const run = { id: file ?? '/runs/prefs-dpo', label: file ? 'a real DPO run' : 'prefs-dpo (synthetic)', status: 'finished', stage: 'dpo' };
     await page.evaluate((m) => {
       window.postMessage({ type: 'runs', runs: [m.run], selected: [m.run.id] }, '*');
       window.postMessage({ type: 'rows', runId: m.run.id, rows: m.rows, reset: true }, '*');
-    }, { run, rows: dpoRows(300) });
+    }, { run, rows });
     await page.waitForTimeout(1000);
     mkdirSync('test-results/screenshots', { recursive: true });
     await page.screenshot({ path: 'test-results/screenshots/dpo-loss-chart.png', fullPage: true });

@@ -24,7 +24,7 @@ export interface ChartPanelSpec {
 }
 
 export const DPO_PANELS: readonly ChartPanelSpec[] = [
-  { id: 'chart-dpo-rewards', title: 'DPO rewards (chosen, rejected, margin)', smooth: true, lines: [
+  { id: 'chart-dpo-rewards', title: 'DPO rewards', smooth: true, lines: [
     { field: 'rewards/chosen', split: 'train', label: 'chosen' },
     { field: 'rewards/rejected', split: 'train', label: 'rejected' },
     { field: 'rewards/margins', split: 'train', label: 'margin', dash: [6, 4] },
