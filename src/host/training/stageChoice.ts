@@ -29,7 +29,7 @@ const SFT_ON_CHOSEN: StageOption = {
   detail: 'Supervised fine-tuning that imitates the chosen response of each pair; the rejected ones are not used',
 };
 
-export function stageChoice(summary: Pick<ValidationSummary, 'file' | 'format' | 'records' | 'problems'>): StageChoice {
+export function stageChoice(summary: Pick<ValidationSummary, 'file' | 'format' | 'records' | 'problems'> & { truncated?: boolean }): StageChoice {
   const mixed = summary.problems.filter((p) => p.code === 'mixed-format');
   const involvesPreference = mixed.some((p) => p.data?.format === 'preference' || p.data?.expected === 'preference');
   if (involvesPreference) {
@@ -40,8 +40,12 @@ export function stageChoice(summary: Pick<ValidationSummary, 'file' | 'format' |
     const stage = summary.format === 'preference' ? 'dpo' : 'sft';
     const name = summary.file.split(/[\\/]/).pop();
     const first = mixed[0].line;
-    const message = `${name} mixes ${preference} preference pair${preference === 1 ? '' : 's'} and ${instruction} instruction record${instruction === 1 ? '' : 's'} (first of the other kind at line ${first}). `
-      + `A run trains one kind: ${stage === 'dpo' ? 'DPO on the pairs' : 'SFT on the instruction records'}, skipping the ${others} other record${others === 1 ? '' : 's'}. `
+    // The summary lists the first problems only: when it was cut short, the counts are lower bounds.
+    const counts = summary.truncated
+      ? `preference pairs and instruction records (at least ${others} of the other kind, the first at line ${first})`
+      : `${preference} preference pair${preference === 1 ? '' : 's'} and ${instruction} instruction record${instruction === 1 ? '' : 's'} (first of the other kind at line ${first})`;
+    const message = `${name} mixes ${counts}. `
+      + `A run trains one kind: ${stage === 'dpo' ? 'DPO on the pairs' : 'SFT on the instruction records'}, skipping the ${summary.truncated ? '' : `${others} `}other record${others === 1 && !summary.truncated ? '' : 's'}. `
       + 'To use both, put the pairs and the instruction records in separate files and train SFT first, then DPO from its checkpoint.';
     return { kind: 'mixed', message, stage, preference, instruction };
   }

@@ -37,3 +37,13 @@ test('a mix of instruction formats only (alpaca and chat) is not a stage questio
   const chat = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
   assert.deepEqual(stageChoice(summaryOf([inst(1), chat])), { kind: 'fixed', stage: 'sft' });
 });
+
+test('when the summary lists only the first problems, the mix is described with lower bounds', () => {
+  const lines = [pair(1), pair(2), pair(3), inst(4), inst(5), inst(6)];
+  const full = summaryOf(lines);
+  const cut = { ...full, problems: full.problems.slice(0, 2), truncated: true };
+  const c = stageChoice(cut);
+  assert.equal(c.kind, 'mixed');
+  assert.match(c.kind === 'mixed' ? c.message : '', /mixes preference pairs and instruction records \(at least 2 of the other kind, the first at line 4\)/);
+  assert.doesNotMatch(c.kind === 'mixed' ? c.message : '', /skipping the \d/);
+});
