@@ -52,6 +52,9 @@ const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   if (existsSync(`${wasmDir}/${f}`)) cpSync(`${wasmDir}/${f}`, `dist/${f}`);
 }
+// The threaded build's Emscripten factory, which its pthread workers load by path (src/trainer/backend/wasmThreads.ts).
+const threadedFactory = 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
+if (existsSync(threadedFactory)) cpSync(threadedFactory, 'dist/tfjs-backend-wasm-threaded-simd.js');
 
 if (watch) {
   const ctxs = await Promise.all(targets.map((t) => esbuild.context(t)));

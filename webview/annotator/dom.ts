@@ -28,3 +28,13 @@ export function isTyping(target: EventTarget | null): boolean {
   if (target.isContentEditable) return true;
   return ['INPUT', 'TEXTAREA', 'SELECT', 'VSCODE-TEXTFIELD', 'VSCODE-TEXTAREA', 'VSCODE-SINGLE-SELECT'].includes(target.tagName);
 }
+
+/**
+ * Ctrl/Cmd+A in a text field selects the field's text natively. Left to bubble, VS Code's webview frame also forwards
+ * it to the workbench, whose Select All answers with an `execCommand('selectAll')` posted back to this frame a moment
+ * later: characters typed in that moment were selected again and replaced by the next one (the "first keystroke
+ * lost" of the inline editor). Stopping the event here keeps the native selection and drops the late echo.
+ */
+export function keepSelectAllInField(e: KeyboardEvent): void {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') e.stopPropagation();
+}

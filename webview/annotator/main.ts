@@ -9,7 +9,7 @@ import './annotator.css';
 import type { AnnotatorAction } from '../../src/core/annotate/actions';
 import type { AnnotatorFilter } from '../../src/core/annotate/filter';
 import { parseHostMessage, type HostToWebview, type WebviewToHost } from '../../src/shared/protocol/annotator';
-import { clear, h, isTyping } from './dom';
+import { clear, h, isTyping, keepSelectAllInField } from './dom';
 import { KEY_HELP } from './keys';
 import { RecordPanel } from './recordPanel';
 import { VirtualList } from './virtualList';
@@ -122,6 +122,7 @@ search.addEventListener('input', () => {
 });
 search.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.key === 'Enter' || e.key === 'Escape') { e.preventDefault(); listEl.focus(); }
+  else keepSelectAllInField(e);
 });
 helpBtn.addEventListener('click', () => toggleHelp(true));
 generateBtn.addEventListener('click', () => { if (panel.view) send({ type: 'generatePair', line: panel.view.line }); });

@@ -3,7 +3,7 @@
 import type { AnnotatorAction } from '../../src/core/annotate/actions';
 import type { JsonPath } from '../../src/core/annotate/jsonLineEdit';
 import type { FieldView, RecordView } from '../../src/core/annotate/recordView';
-import { clear, h } from './dom';
+import { clear, h, keepSelectAllInField } from './dom';
 
 export interface PanelCallbacks {
   act(action: AnnotatorAction): void;
@@ -192,7 +192,7 @@ export class RecordPanel {
       } else if (e.key === 'Escape') {
         note.value = v.review.note ?? '';
         note.blur();
-      }
+      } else keepSelectAllInField(e);
     });
     bar.append(note);
     return bar;
@@ -219,6 +219,7 @@ export class RecordPanel {
       area.addEventListener('keydown', (e: KeyboardEvent) => {
         if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(); }
         else if (e.key === 'Escape') { e.preventDefault(); this.cancelEdit(); }
+        else keepSelectAllInField(e);
       });
       const saveBtn = h('vscode-button', {}, 'Save (Ctrl+Enter)');
       saveBtn.addEventListener('click', save);

@@ -6,9 +6,9 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './style.css';
-import { isEvaluationViewState, validateHostToEvaluation, type EvaluationToHost, type EvaluationViewState, type PanelEvaluation, type SortKey } from '../../src/shared/protocol/evaluation';
+import { isEvaluationViewState, isPreferenceReport, validateHostToEvaluation, type EvaluationToHost, type EvaluationViewState, type PanelEvaluation, type SortKey } from '../../src/shared/protocol/evaluation';
 import { FIRST_PAGE, renderGenerations, sortedIndices } from './generations';
-import { forgettingBlock, metricTable, splitTable } from './tables';
+import { forgettingBlock, metricTable, preferenceTable, splitTable, winRateBlock } from './tables';
 import { taskChart } from './taskChart';
 
 interface VsCodeApi {
@@ -45,15 +45,24 @@ function renderAll(): void {
   const r = primary.report;
   $('error').hidden = true;
   $('title').textContent = `Evaluation · ${primary.label}`;
-  const bits = [`${r.n} records`, `model ${r.meta.model}`, r.meta.base ? `base ${r.meta.base}` : 'no base model', `data ${r.meta.data}`, new Date(r.meta.created).toLocaleString()];
+  const pref = isPreferenceReport(r);
+  const bits = [pref ? `${r.n} preference pairs` : `${r.n} records`, `model ${r.meta.model}`, r.meta.base ? `base ${r.meta.base}` : 'no base model', `data ${r.meta.data}`, new Date(r.meta.created).toLocaleString()];
   if (other) bits.push(`compared with ${other.label}`);
   if (primary.skipped) bits.push(`${primary.skipped} generation line(s) left out (invalid or beyond the list cap)`);
   $('meta').textContent = bits.join(' · ');
-  $('metrics').replaceChildren(metricTable(r, other?.report ?? null, other?.label ?? ''));
-  $('tasks').replaceChildren(taskChart(r, other?.report ?? null));
+  // A preference evaluation scores pairs: no generations, tasks or forgetting to show.
+  $('breakdown').hidden = $('gen-section').hidden = pref;
+  clearCompare.hidden = other === null;
+  if (pref) {
+    const o = other && isPreferenceReport(other.report) ? other.report : null;
+    $('metrics').replaceChildren(preferenceTable(r, o, other?.label ?? ''));
+    return;
+  }
+  const o = other && !isPreferenceReport(other.report) ? other.report : null;
+  $('metrics').replaceChildren(metricTable(r, o, other?.label ?? ''), winRateBlock(r));
+  $('tasks').replaceChildren(taskChart(r, o));
   $('split').replaceChildren(splitTable(r));
   $('forgetting').replaceChildren(forgettingBlock(r));
-  clearCompare.hidden = other === null;
   renderList();
 }
 

@@ -1,8 +1,9 @@
 // The metric table (value, interval, base, change with its paired interval, and a second evaluation when comparing),
 // seen vs unseen, and the forgetting probe.
 import type { Interval, MetricDelta, MetricSummary } from '../../src/core/metrics';
-import type { EvalReport } from '../../src/shared/protocol/evaluation';
-import { el, num, pct, signed } from './dom';
+import type { EvalReport, PreferenceReport } from '../../src/shared/protocol/evaluation';
+import { el, num, pct, signed, signedInterval, signedPercent } from './dom';
+import { preferenceRows, preferenceSummary, winRateText } from './preferenceRows';
 
 type Key = 'exact_match' | 'token_f1' | 'rouge_l' | 'bleu' | 'loss' | 'perplexity';
 interface Row { label: string; value: (s: MetricSummary) => number | null; ci: (s: MetricSummary) => Interval | undefined; delta: (r: EvalReport) => MetricDelta | null | undefined; share: boolean; lowerIsBetter: boolean }
@@ -28,7 +29,7 @@ function changeCell(d: number, share: boolean, lowerIsBetter: boolean, ci?: Inte
   const sure = ci ? ci.low > 0 || ci.high < 0 : false;
   const good = lowerIsBetter ? d < 0 : d > 0;
   const td = el('td', { class: sure ? (good ? 'better' : 'worse') : '' }, signed(d, share));
-  if (ci) td.append(' ', el('span', { class: 'ci' }, `[${signed(ci.low, share)}, ${signed(ci.high, share)}]`));
+  if (ci) td.append(' ', el('span', { class: 'ci' }, signedInterval(ci.low, ci.high, share)));
   return td;
 }
 
@@ -68,9 +69,38 @@ export function forgettingBlock(r: EvalReport): HTMLElement {
   if (!f) return el('p', { class: 'meta' }, 'No forgetting probe (evaluate with a base model and a general-text file).');
   const worse = f.ci.relative_change ? f.ci.relative_change.low > 0 : f.relative_change > 0;
   const better = f.ci.relative_change ? f.ci.relative_change.high < 0 : false;
-  const ci = f.ci.relative_change ? ` [${signed(f.ci.relative_change.low, true)}%, ${signed(f.ci.relative_change.high, true)}%]` : '';
+  const ci = f.ci.relative_change ? ` [${signedPercent(f.ci.relative_change.low)}, ${signedPercent(f.ci.relative_change.high)}]` : '';
   return el('p', { id: 'forgetting-line' },
     'General-text perplexity ', el('strong', {}, num(f.perplexity_before)), ' (base) → ', el('strong', {}, num(f.perplexity_after)), ' (tuned): ',
-    el('span', { class: worse ? 'worse' : better ? 'better' : '' }, `${signed(f.relative_change, true)}%${ci}`),
+    el('span', { class: worse ? 'worse' : better ? 'better' : '' }, `${signedPercent(f.relative_change)}${ci}`),
     worse ? ' — general ability was lost (forgetting).' : better ? ' — general text got easier.' : ' — no clear change.');
+}
+
+/** Tuned vs base on verifiable records, with the counts behind the rate. */
+export function winRateBlock(r: EvalReport): HTMLElement {
+  const w = r.win_rate;
+  if (!w) {
+    return el('p', { class: 'meta', id: 'win-rate' }, r.comparison
+      ? 'No win rate: no record has a reference answer or checks to verify.'
+      : 'No win rate: evaluate with a base model to compare tuned against base.');
+  }
+  const share = w.win_rate > 0.5 ? 'better' : w.win_rate < 0.5 ? 'worse' : '';
+  return el('p', { id: 'win-rate' }, 'Win rate of tuned over base on verifiable records: ', el('strong', { class: share }, winRateText(w)));
+}
+
+/** Reward accuracy, margin and DPO loss, tuned vs base (and a second preference evaluation when comparing). */
+export function preferenceTable(r: PreferenceReport, other: PreferenceReport | null, otherLabel: string): HTMLElement {
+  const head = el('tr', {}, el('th', {}, 'Metric'), el('th', {}, 'Tuned'), el('th', {}, 'Base'), el('th', {}, 'Change vs base'));
+  if (other) head.append(el('th', { title: otherLabel }, 'Compared run'));
+  const otherRows = other ? preferenceRows(other) : null;
+  const body = el('tbody');
+  preferenceRows(r).forEach((row, i) => {
+    const tr = el('tr', {}, el('td', {}, row.label), el('td', {}, row.tuned), el('td', {}, row.base),
+      el('td', { class: row.better === null ? '' : row.better ? 'better' : 'worse' }, row.change));
+    if (otherRows) tr.append(el('td', {}, otherRows[i].tuned));
+    body.append(tr);
+  });
+  return el('div', {},
+    el('p', { class: 'meta' }, preferenceSummary(r)),
+    el('table', { id: 'preference-table', 'aria-label': 'Preference metrics, tuned vs base' }, el('thead', {}, head), body));
 }

@@ -2,6 +2,7 @@
 // evaluation's) beside it.
 import type { EvalReport } from '../../src/shared/protocol/evaluation';
 import { el, pct } from './dom';
+import { percentTicks } from '../shared/percent';
 
 const NS = 'http://www.w3.org/2000/svg';
 function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
@@ -24,14 +25,23 @@ export function taskChart(r: EvalReport, other: EvalReport | null): HTMLElement 
   const groupH = series.length * barH + 8;
   const width = 420;
   const plotW = width - labelW - 50;
-  const root = svg('svg', { width: '100%', viewBox: `0 0 ${width} ${tasks.length * groupH + 4}`, role: 'img', 'aria-label': 'Token F1 per task' });
+  const axisH = 16;
+  const plotH = tasks.length * groupH;
+  const root = svg('svg', { width: '100%', viewBox: `0 0 ${width} ${plotH + axisH + 4}`, role: 'img', 'aria-label': 'Token F1 per task' });
+  // The axis is in percent, like every label: bars are fractions 0–1 scaled to the plot width.
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  percentTicks(ticks).forEach((label, k) => {
+    const x = labelW + ticks[k] * plotW;
+    root.append(svg('line', { x1: x, x2: x, y1: 0, y2: plotH + 2, class: 'axis' }),
+      svg('text', { x, y: plotH + axisH, class: 'tick', 'text-anchor': k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle' }, label));
+  });
   tasks.forEach((t, i) => {
     const y0 = i * groupH + 2;
     root.append(svg('text', { x: 0, y: y0 + (series.length * barH) / 2 + 4 }, t.length > 16 ? `${t.slice(0, 15)}…` : t));
     series.forEach((s, k) => {
       const v = s.value(t);
       const y = y0 + k * barH;
-      const w = v === null ? 0 : Math.max(1, v * plotW);
+      const w = v === null ? 0 : Math.max(1, Math.min(1, v) * plotW);
       const bar = svg('rect', { x: labelW, y, width: w, height: barH - 2, class: s.cls });
       bar.append(svg('title', {}, `${t} · ${s.label}: token F1 ${pct(v)}`));
       root.append(bar, svg('text', { x: labelW + w + 4, y: y + barH - 3 }, pct(v)));

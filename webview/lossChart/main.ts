@@ -10,6 +10,7 @@ import './style.css';
 import type { MetricsRow } from '../../src/core/runs/metrics';
 import { downsampleMinMax, emaSmooth, extractSeries, type Series, type XAxis } from '../../src/core/runs/series';
 import { DPO_PANELS, isDpoRow } from '../../src/core/runs/dpoSeries';
+import { percent, percentTicks } from '../shared/percent';
 import { isChartViewState, validateHostToChart, type ChartRun, type ChartToHost, type ChartViewState } from '../../src/shared/protocol/lossChart';
 
 interface VsCodeApi {
@@ -61,9 +62,10 @@ interface Panel {
   plot?: uPlot;
   smooth: boolean;
   log: boolean;
+  /** Values are fractions 0–1 (exact match, reward accuracy): a fixed 0–100% axis, labels and hover values in percent. */
+  percent?: boolean;
   /** Shown only for runs with DPO statistics. */
   dpo?: boolean;
-  yRange?: [number, number];
 }
 
 const panels: Panel[] = [
@@ -74,8 +76,8 @@ const panels: Panel[] = [
   { el: $('chart-lr'), title: 'learning rate', smooth: false, log: false, lines: [{ field: 'lr', split: 'train', label: 'lr' }] },
   { el: $('chart-grad'), title: 'gradient norm', smooth: true, log: true, lines: [{ field: 'grad_norm', split: 'train', label: 'grad norm' }] },
   { el: $('chart-speed'), title: 'tokens / s', smooth: true, log: false, lines: [{ field: 'tokens_per_second', split: 'train', label: 'tokens/s' }] },
-  { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
-  ...DPO_PANELS.map((d): Panel => ({ el: $(d.id), title: d.title, smooth: d.smooth, log: false, dpo: true, yRange: d.yRange, lines: d.lines })),
+  { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, percent: true, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
+  ...DPO_PANELS.map((d): Panel => ({ el: $(d.id), title: d.title, smooth: d.smooth, log: false, dpo: true, percent: d.percent, lines: d.lines })),
 ];
 
 /** Merges several (x, y) series onto one sorted x axis, as uPlot wants (gaps are null). */
@@ -122,6 +124,7 @@ function draw(): void {
           // row is visible before there are two points to draw a line between.
           points: line.split === 'eval' ? { show: true } : {},
           spanGaps: true,
+          ...(p.percent ? { value: (_u: uPlot, v: number | null) => (v === null ? '–' : percent(v)) } : {}),
         });
       }
     });
@@ -144,10 +147,10 @@ function draw(): void {
       width,
       height,
       series: seriesOpts,
-      scales: { x: { time: false }, y: log ? { distr: 3 } : p.yRange ? { range: p.yRange } : {} },
+      scales: { x: { time: false }, y: log ? { distr: 3 } : p.percent ? { range: [0, 1] } : {} },
       axes: [
         { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label: view.xAxis === 'time' ? 'seconds' : view.xAxis },
-        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, ...(p.percent ? { values: (_u: uPlot, splits: number[]) => percentTicks(splits) } : {}) },
       ],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
@@ -166,9 +169,9 @@ function updateStatus(shown: ChartRun[]): void {
   const parts = [`${primary.label} — ${primary.status}`];
   if (lastTrain) parts.push(`step ${lastTrain.step}`, `loss ${fmt(lastTrain.loss)}`);
   if (lastEval) parts.push(`eval loss ${fmt(lastEval.loss)}`);
-  if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${(lastEval.exact_match * 100).toFixed(1)}%`);
-  if (typeof lastTrain?.['rewards/accuracies'] === 'number') parts.push(`reward accuracy ${(lastTrain['rewards/accuracies'] * 100).toFixed(0)}%`, `margin ${fmt(lastTrain['rewards/margins'])}`);
-  if (typeof lastEval?.reward_accuracy === 'number') parts.push(`eval reward accuracy ${(lastEval.reward_accuracy * 100).toFixed(1)}%`);
+  if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${percent(lastEval.exact_match)}`);
+  if (typeof lastTrain?.['rewards/accuracies'] === 'number') parts.push(`reward accuracy ${percent(lastTrain['rewards/accuracies'], 0)}`, `margin ${fmt(lastTrain['rewards/margins'])}`);
+  if (typeof lastEval?.reward_accuracy === 'number') parts.push(`eval reward accuracy ${percent(lastEval.reward_accuracy)}`);
   status.textContent = parts.join(' · ');
 }
 /** From the end, without copying the rows (a copy of 100k rows per redraw showed in the benchmark). */

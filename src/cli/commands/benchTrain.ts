@@ -12,7 +12,7 @@ function positiveInt(flags: Record<string, unknown>, name: string, fallback: num
 export const benchTrain: CliCommand = {
   name: 'bench-train',
   summary: 'Measure training throughput (tokens/s) of the built-in GPT on synthetic data',
-  usage: '[--vocab V] [--d-model D] [--layers L] [--heads H] [--context T] [--batch B] [--steps S] [--threads N] [--json]',
+  usage: '[--vocab V] [--d-model D] [--layers L] [--heads H] [--context T] [--batch B] [--steps S] [--threads N] [--wasm-threads N] [--json]',
   flags: {
     vocab: { type: 'number', description: 'vocabulary size (default 1024)', valueName: 'V' },
     'd-model': { type: 'number', description: 'model width (default 256)', valueName: 'D' },
@@ -22,7 +22,8 @@ export const benchTrain: CliCommand = {
     batch: { type: 'number', description: 'sequences per step (default 8)', valueName: 'B' },
     steps: { type: 'number', description: 'timed steps (default 10)', valueName: 'S' },
     warmup: { type: 'number', description: 'untimed steps first (default 2)', valueName: 'N' },
-    threads: { type: 'number', description: 'data-parallel worker threads (default: cores, at most 2)', valueName: 'N' },
+    threads: { type: 'number', description: 'compute threads (default: cores, at most 2)', valueName: 'N' },
+    'wasm-threads': { type: 'number', description: 'WebAssembly kernel threads per compute thread (default: chosen for the model size)', valueName: 'N' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run(args, io) {
@@ -37,10 +38,11 @@ export const benchTrain: CliCommand = {
     };
     if (config.dModel % config.nHeads !== 0) throw new UsageError(`--d-model (${config.dModel}) must be divisible by --heads (${config.nHeads})`);
     const threads = f.threads === undefined ? undefined : positiveInt(f, 'threads', 1);
+    const wasmThreads = f['wasm-threads'] === undefined ? undefined : positiveInt(f, 'wasm-threads', 1);
     const warmup = f.warmup === undefined ? 2 : (f.warmup as number);
     if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be an integer ≥ 0, got ${warmup}`);
     const m = await measureTraining({
-      config, batchSize: positiveInt(f, 'batch', 8), steps: positiveInt(f, 'steps', 10), warmup, threads,
+      config, batchSize: positiveInt(f, 'batch', 8), steps: positiveInt(f, 'steps', 10), warmup, threads, wasmThreads,
     });
     if (f.json) {
       io.stdout(JSON.stringify({

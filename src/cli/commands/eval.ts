@@ -1,7 +1,7 @@
 // `instruct-studio eval`: every metric of a saved model on a dataset (exact match, token F1, ROUGE-L, BLEU, loss,
 // perplexity, IFEval checks; per task, seen vs unseen), optionally against the base model and with the forgetting
 // probe; saved beside the run as eval/<timestamp>.json and .generations.jsonl. On a preference file (prompt/chosen/
-// rejected) it reports DPO's reward accuracy and margin against the base model instead (printed, not saved).
+// rejected) it reports DPO's reward accuracy, margin and loss against the base model instead, saved the same way.
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
@@ -11,7 +11,7 @@ import { ModelDirError } from '../../trainer/modelDir';
 import { EvalUsageError, runEvaluation } from '../../trainer/evaluation/evalRun';
 import { EvaluationCancelled } from '../../trainer/evaluation/scoreModel';
 import { GeneralTextError } from '../../trainer/evaluation/generalText';
-import { runFolderOf, saveEvaluation } from '../../trainer/evaluation/saveReport';
+import { runFolderOf, saveEvaluation, savePreferenceEvaluation } from '../../trainer/evaluation/saveReport';
 import { evalTable } from '../../trainer/evaluation/table';
 import { preferenceTable, runPreferenceEvaluation } from '../../trainer/evaluation/preference';
 import { loadDatasetFile } from '../../core/dataset';
@@ -65,7 +65,9 @@ export const evalCommand: CliCommand = {
           { model, data, base, beta: f.beta as number | undefined, limit, skipInvalid: f['skip-invalid'] === true },
           { renderer, shouldStop: () => cancelled, log: f.json ? undefined : (m) => io.stderr(`${m}\n`) },
         );
-        io.stdout(f.json ? JSON.stringify(report) + '\n' : preferenceTable(report));
+        const target = saveTarget(f, io.cwd, model);
+        const saved = target ? savePreferenceEvaluation(target, report) : null;
+        printSaved(io, f, saved, report, preferenceTable(report));
         return 0;
       }
       const { report, generations } = await runEvaluation(
@@ -77,14 +79,9 @@ export const evalCommand: CliCommand = {
           log: f.json ? undefined : (m) => io.stderr(`${m}\n`),
         },
       );
-      const target = f['no-save'] ? null : typeof f.out === 'string' ? resolve(io.cwd, f.out) : runFolderOf(model);
+      const target = saveTarget(f, io.cwd, model);
       const saved = target ? saveEvaluation(target, report, generations) : null;
-      if (f.json) io.stdout(JSON.stringify(saved ? { ...report, saved } : report) + '\n');
-      else {
-        io.stdout(evalTable(report));
-        if (saved) io.stdout(`saved ${saved}\n`);
-        else if (!f['no-save']) io.stdout('not saved (not a run folder; --out DIR saves into DIR/eval/)\n');
-      }
+      printSaved(io, f, saved, report, evalTable(report));
       return 0;
     } catch (e) {
       if (e instanceof ModelDirError || e instanceof CheckpointError || e instanceof EvalUsageError) { io.stderr(`instruct-studio eval: ${e.message}\n`); return 2; }
@@ -97,6 +94,17 @@ export const evalCommand: CliCommand = {
     }
   },
 };
+
+function saveTarget(f: Record<string, unknown>, cwd: string, model: string): string | null {
+  return f['no-save'] ? null : typeof f.out === 'string' ? resolve(cwd, f.out) : runFolderOf(model);
+}
+
+function printSaved(io: { stdout(s: string): void }, f: Record<string, unknown>, saved: string | null, report: object, table: string): void {
+  if (f.json) { io.stdout(JSON.stringify(saved ? { ...report, saved } : report) + '\n'); return; }
+  io.stdout(table);
+  if (saved) io.stdout(`saved ${saved}\n`);
+  else if (!f['no-save']) io.stdout('not saved (not a run folder; --out DIR saves into DIR/eval/)\n');
+}
 
 /** A file whose first record in a known format is a preference pair (or ranking). */
 async function isPreferenceFile(file: string): Promise<boolean> {

@@ -18,8 +18,8 @@ export interface ChartPanelSpec {
   id: string;
   title: string;
   smooth: boolean;
-  /** A fixed y range (accuracies live in [0, 1]); absent: fitted to the data. */
-  yRange?: [number, number];
+  /** Values are fractions 0–1 (accuracies): a fixed 0–100% axis; absent: the axis fits the data. */
+  percent?: boolean;
   lines: ChartLine[];
 }
 
@@ -29,7 +29,7 @@ export const DPO_PANELS: readonly ChartPanelSpec[] = [
     { field: 'rewards/rejected', split: 'train', label: 'rejected' },
     { field: 'rewards/margins', split: 'train', label: 'margin', dash: [6, 4] },
   ] },
-  { id: 'chart-dpo-accuracy', title: 'DPO reward accuracy', smooth: true, yRange: [0, 1], lines: [
+  { id: 'chart-dpo-accuracy', title: 'DPO reward accuracy', smooth: true, percent: true, lines: [
     { field: 'rewards/accuracies', split: 'train', label: 'train accuracy' },
     { field: 'reward_accuracy', split: 'eval', label: 'eval accuracy', dash: [6, 4] },
   ] },

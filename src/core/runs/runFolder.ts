@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseMetricsChunk, isEvalRow } from './metrics';
+import { isPreferenceReport, parseSavedReport, type WinRate } from '../../shared/protocol/evaluation';
 
 export type RunState = 'running' | 'finished' | 'stopped' | 'failed' | 'unknown';
 
@@ -22,11 +23,19 @@ export interface RunSummary {
   lastExactMatch?: number;
   hasCheckpoint: boolean;
   /** The newest saved evaluation (RUN/eval/<UTC timestamp>.json), for the runs view's summary. */
-  evaluation?: { file: string; n?: number; exactMatch?: number | null; tokenF1?: number | null; exactMatchDelta?: number | null };
+  evaluation?: EvaluationSummary;
   /** Why it ended, as the trainer wrote it. */
   reason?: string;
   error?: string;
 }
+
+/** An instruction evaluation (exact match, F1, win rate vs base) or a preference one (DPO rewards vs base). */
+export type EvaluationSummary =
+  | {
+    kind: 'instruction'; file: string; n: number; exactMatch: number | null; tokenF1: number | null; exactMatchDelta: number | null;
+    winRate: WinRate | null;
+  }
+  | { kind: 'preference'; file: string; n: number; rewardAccuracy: number; rewardMargin: number; dpoLoss: number; baseDpoLoss: number };
 
 const STATES: RunState[] = ['running', 'finished', 'stopped', 'failed'];
 
@@ -70,26 +79,36 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   return summary;
 }
 
-/** Evaluation files are named by UTC timestamp, so the last by name is the newest; unreadable ones are skipped. */
-async function newestEvaluation(dir: string): Promise<RunSummary['evaluation']> {
+/**
+ * Evaluation files are named by UTC timestamp, so the last by name is the newest; files that are not JSON or not a
+ * valid report (the protocol's check, as the evaluation panel applies it) are skipped.
+ */
+async function newestEvaluation(dir: string): Promise<EvaluationSummary | undefined> {
   const names = await fs.readdir(join(dir, 'eval')).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.endsWith('.json')).sort().reverse()) {
+    const file = join(dir, 'eval', name);
+    let parsed: ReturnType<typeof parseSavedReport>;
     try {
-      const r = JSON.parse(await fs.readFile(join(dir, 'eval', name), 'utf8')) as Record<string, unknown>;
-      const num = (v: unknown) => (typeof v === 'number' ? v : v === null ? null : undefined);
-      const comparison = r.comparison as { exact_match?: { delta?: unknown } } | undefined;
-      return {
-        file: join(dir, 'eval', name),
-        n: typeof r.n === 'number' ? r.n : undefined,
-        exactMatch: num(r.exact_match),
-        tokenF1: num(r.token_f1),
-        exactMatchDelta: num(comparison?.exact_match?.delta),
-      };
+      parsed = parseSavedReport(JSON.parse(await fs.readFile(file, 'utf8')));
     } catch {
       continue;
     }
+    if (!parsed.ok) continue;
+    const r = parsed.report;
+    if (isPreferenceReport(r)) {
+      return { kind: 'preference', file, n: r.n, rewardAccuracy: r.reward_accuracy, rewardMargin: r.reward_margin, dpoLoss: r.dpo_loss, baseDpoLoss: r.base.dpo_loss };
+    }
+    return {
+      kind: 'instruction', file, n: r.n, exactMatch: r.exact_match, tokenF1: r.token_f1,
+      exactMatchDelta: numberOrNull(r.comparison?.exact_match?.delta), winRate: r.win_rate ?? null,
+    };
   }
   return undefined;
+}
+
+/** The comparison is checked as an object only: a hand-edited delta that is not a number shows as none. */
+function numberOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 async function exists(p: string): Promise<boolean> {

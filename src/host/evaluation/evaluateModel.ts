@@ -3,7 +3,8 @@
 // opened in the evaluation panel.
 import * as vscode from 'vscode';
 import { fork } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { detectFormat } from '../../core/dataset/detect';
 import { basename, dirname, join } from 'node:path';
 import { errorMessage, outputChannel } from '../log';
 import { EvaluationPanel } from './evaluationPanel';
@@ -42,6 +43,28 @@ export function evaluationTarget(folder: string): EvaluationTarget | null {
   return target;
 }
 
+/** Whether the first record of a known format in the file's first megabyte is a preference pair or ranking. */
+export function isPreferenceData(file: string): boolean {
+  let head = '';
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  for (const line of head.split('\n')) {
+    let format;
+    try { format = detectFormat(JSON.parse(line)); } catch { continue; }
+    if (format) return format === 'preference';
+  }
+  return false;
+}
+
 /** `x-train.jsonl` → `x-eval.jsonl`, `x.jsonl` → `x-eval.jsonl`. */
 export function evalSibling(dataset: string): string | null {
   if (!dataset.endsWith('.jsonl')) return null;
@@ -73,7 +96,7 @@ async function pickEvalFile(target: EvaluationTarget): Promise<string | undefine
     .sort((a, b) => Number(b === target.defaultData) - Number(a === target.defaultData) || Number(/eval/i.test(basename(b))) - Number(/eval/i.test(basename(a))))
     .map((p) => ({ label: basename(p), description: `${vscode.workspace.asRelativePath(p)}${p === target.defaultData ? ' · the run\'s eval file' : ''}`, path: p }));
   if (target.defaultData && !items.some((i) => i.path === target.defaultData)) items.unshift({ label: basename(target.defaultData), description: `${target.defaultData} · the run's eval file`, path: target.defaultData });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Evaluate Model: eval records (with reference responses)', placeHolder: 'Records tagged "unseen": true are reported separately' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Evaluate Model: eval records (with reference responses) or preference pairs', placeHolder: 'Records tagged "unseen": true are reported separately' });
   return pick?.path;
 }
 
@@ -91,7 +114,8 @@ export async function evaluateModelCommand(extensionUri: vscode.Uri, arg?: unkno
   if (!data) return undefined;
   const general = vscode.Uri.joinPath(extensionUri, 'media', 'samples', 'general-text.txt').fsPath;
   const args = ['eval', '--model', target.model, '--data', data, '--out', target.out, '--json', '--progress'];
-  if (target.base) args.push('--base', target.base, '--general', general);
+  // Preference pairs are scored against the base by the CLI itself; the forgetting probe is for instruction data.
+  if (target.base) args.push('--base', target.base, ...(isPreferenceData(data) ? [] : ['--general', general]));
   const saved = await runEvalChild(vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, args, basename(target.out));
   if (saved) await EvaluationPanel.show(extensionUri, saved);
   return saved;

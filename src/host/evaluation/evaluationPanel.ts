@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import { isEvaluationViewState, validateEvaluationToHost, type HostToEvaluation, type PanelEvaluation } from '../../shared/protocol/evaluation';
+import { isEvaluationViewState, isPreferenceReport, validateEvaluationToHost, type HostToEvaluation, type PanelEvaluation } from '../../shared/protocol/evaluation';
 import { webviewHtml, webviewResourceRoots } from '../webviewHtml';
 import { errorMessage, outputChannel } from '../log';
 import { loadEvaluation } from './loadEvaluation';
@@ -22,11 +22,11 @@ const BODY = `
 <div id="error" role="alert" hidden></div>
 <p id="meta" class="meta"></p>
 <section aria-labelledby="metrics-h"><h2 id="metrics-h">Metrics</h2><div id="metrics"></div></section>
-<section class="row">
+<section class="row" id="breakdown">
   <div aria-labelledby="tasks-h"><h2 id="tasks-h">Per task</h2><div id="tasks"></div></div>
   <div aria-labelledby="split-h"><h2 id="split-h">Seen vs unseen · forgetting</h2><div id="split"></div><div id="forgetting"></div></div>
 </section>
-<section aria-labelledby="gen-h">
+<section aria-labelledby="gen-h" id="gen-section">
   <h2 id="gen-h">Generations</h2>
   <div class="toolbar">
     <label>Sort by <vscode-single-select id="sort" aria-label="Sort generations by">
@@ -96,7 +96,11 @@ export class EvaluationPanel implements vscode.Disposable {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     try {
       this.primary = await loadEvaluation(reportPath, root);
-      this.other = comparePath ? await loadEvaluation(comparePath, root) : null;
+      const other = comparePath ? await loadEvaluation(comparePath, root) : null;
+      if (other && isPreferenceReport(other.report) !== isPreferenceReport(this.primary.report)) {
+        throw new Error(`${other.label} is ${isPreferenceReport(other.report) ? 'a preference' : 'an instruction'} evaluation and ${this.primary.label} is not: compare evaluations of the same kind`);
+      }
+      this.other = other;
       this.panel.title = `Evaluation: ${basename(dirname(dirname(reportPath)))}`;
     } catch (e) {
       outputChannel().warn(`evaluation panel: ${errorMessage(e)}`);

@@ -2,7 +2,7 @@
 // half-written, so each is validated and a problem names the file (and line) instead of reaching the webview.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import { MAX_GENERATIONS, parseEvalReport, parseGenerationLine, type GenerationLine, type PanelEvaluation } from '../../shared/protocol/evaluation';
+import { isPreferenceReport, MAX_GENERATIONS, parseGenerationLine, parseSavedReport, type GenerationLine, type PanelEvaluation } from '../../shared/protocol/evaluation';
 
 export class EvaluationFileError extends Error {}
 
@@ -13,12 +13,12 @@ export async function loadEvaluation(reportPath: string, workspaceRoot?: string)
   } catch (e) {
     throw new EvaluationFileError(`${reportPath}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message}`);
   }
-  const parsed = parseEvalReport(raw);
+  const parsed = parseSavedReport(raw);
   if (!parsed.ok) throw new EvaluationFileError(`${reportPath}: ${parsed.reason}`);
   const report = parsed.report;
   const generations: GenerationLine[] = [];
   let skipped = 0;
-  if (report.meta.generations) {
+  if (!isPreferenceReport(report) && report.meta.generations) {
     const genPath = isAbsolute(report.meta.generations) ? report.meta.generations : join(dirname(reportPath), report.meta.generations);
     const text = await readFile(genPath, 'utf8').catch((e: Error) => { throw new EvaluationFileError(`${genPath}: ${e.message} (named by ${basename(reportPath)} meta.generations)`); });
     for (const line of text.split('\n')) {

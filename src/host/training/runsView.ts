@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { formatDuration, type RunSummary } from '../../core/runs/runFolder';
+import { evaluationSummary } from '../../core/runs/evaluationSummary';
 import type { RunRegistry } from './runRegistry';
 
 const ICONS: Record<RunSummary['status'], [string, string | undefined]> = {
@@ -22,11 +23,8 @@ export class RunItem extends vscode.TreeItem {
     if (run.bestEvalLoss !== undefined) bits.push(`eval ${run.bestEvalLoss.toFixed(3)}`);
     if (run.lastExactMatch !== undefined) bits.push(`EM ${(run.lastExactMatch * 100).toFixed(0)}%`);
     if (run.durationSeconds !== undefined) bits.push(formatDuration(run.durationSeconds));
-    const ev = run.evaluation;
-    if (typeof ev?.exactMatch === 'number') {
-      const delta = typeof ev.exactMatchDelta === 'number' ? ` (${ev.exactMatchDelta >= 0 ? '+' : ''}${(ev.exactMatchDelta * 100).toFixed(0)} vs base)` : '';
-      bits.push(`evaluated EM ${(ev.exactMatch * 100).toFixed(0)}%${delta}`);
-    }
+    const summary = evaluationSummary(run.evaluation);
+    if (summary) bits.push(summary);
     this.description = bits.join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
@@ -39,12 +37,21 @@ export class RunItem extends vscode.TreeItem {
     row('best eval loss', run.bestEvalLoss?.toFixed(4));
     row('duration', formatDuration(run.durationSeconds));
     row('started', run.startedAt);
-    if (run.evaluation) {
+    const ev = run.evaluation;
+    if (ev) {
       const pct = (v: number | null | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : undefined);
-      row('last evaluation', run.evaluation.file);
-      row('evaluated records', run.evaluation.n);
-      row('exact match', pct(run.evaluation.exactMatch));
-      row('token F1', pct(run.evaluation.tokenF1));
+      row('last evaluation', ev.file);
+      if (ev.kind === 'preference') {
+        row('preference pairs', ev.n);
+        row('reward accuracy', pct(ev.rewardAccuracy));
+        row('reward margin', ev.rewardMargin.toFixed(4));
+        row('DPO loss (base)', `${ev.dpoLoss.toFixed(4)} (${ev.baseDpoLoss.toFixed(4)})`);
+      } else {
+        row('evaluated records', ev.n);
+        row('exact match', pct(ev.exactMatch));
+        row('token F1', pct(ev.tokenF1));
+        if (ev.winRate) row('win rate vs base', `${pct(ev.winRate.win_rate)} (${ev.winRate.wins} won, ${ev.winRate.losses} lost, ${ev.winRate.ties} tied of ${ev.winRate.n})`);
+      }
     }
     if (run.error) md.appendMarkdown(`\n$(warning) ${run.error}\n`);
     this.tooltip = md;

@@ -37,6 +37,36 @@ export interface EvalReport extends EvalResults {
   meta: EvalMeta;
 }
 
+/** DPO's view of one model on preference pairs, rewards taken against the base model (see src/trainer/dpo/loss.ts). */
+export interface PreferenceStats {
+  /** Fraction of pairs whose chosen reward is above the rejected one's. */
+  reward_accuracy: number;
+  /** Mean chosen − rejected reward. */
+  reward_margin: number;
+  rewards_chosen: number;
+  rewards_rejected: number;
+  dpo_loss: number;
+}
+
+/**
+ * `instruct-studio eval` on a preference file: the tuned model's rewards against its base, in RUN/eval/<time>.json
+ * like an instruction evaluation (told apart by `kind`). `base` is the base model scored as the policy against
+ * itself, computed by the same code: every reward 0, so the DPO loss a run starts from.
+ */
+export interface PreferenceReport extends PreferenceStats {
+  kind: 'preference';
+  n: number;
+  beta: number;
+  loss_type: 'sigmoid' | 'ipo';
+  base: PreferenceStats;
+  meta: { created: string; model: string; base: string; data: string };
+}
+
+/** What RUN/eval/<time>.json holds. */
+export type SavedReport = EvalReport | PreferenceReport;
+
+export const isPreferenceReport = (r: SavedReport): r is PreferenceReport => (r as { kind?: unknown }).kind === 'preference';
+
 export interface RecordScoreLine extends GenerationScores {
   /** Mean NLL per response token of this record. */
   loss: number | null;
@@ -76,11 +106,25 @@ const winRate = shape({ n: index, wins: index, losses: index, ties: index, win_r
 const report: Check = (v) => results(v) && isObj(v) && nullable(results)(v.base_results) && nullable(isObj)(v.comparison) && meta(v.meta)
   && (v.win_rate === undefined || nullable(winRate)(v.win_rate));
 
+const PREFERENCE_STATS = { reward_accuracy: num, reward_margin: num, rewards_chosen: num, rewards_rejected: num, dpo_loss: num };
+const PREFERENCE_REPORT: Record<string, Check> = {
+  ...PREFERENCE_STATS, n: index, beta: num, loss_type: oneOf('sigmoid', 'ipo'), base: shape(PREFERENCE_STATS),
+  meta: shape({ created: str, model: str, base: str, data: str }),
+};
+
 /** The report read from a file, or why it is not one (the caller names the file). */
 export function parseEvalReport(v: unknown): { ok: true; report: EvalReport } | { ok: false; reason: string } {
   if (!isObj(v)) return { ok: false, reason: 'not a JSON object' };
   if (!isObj(v.meta)) return { ok: false, reason: 'no "meta" object: not an evaluation report from `instruct-studio eval`' };
   return report(v) ? { ok: true, report: v as unknown as EvalReport } : { ok: false, reason: 'malformed evaluation report (a metric, per_task, seen/unseen or meta field has the wrong type)' };
+}
+
+/** Either kind of saved report: a preference evaluation (`"kind": "preference"`) or an instruction one. */
+export function parseSavedReport(v: unknown): { ok: true; report: SavedReport } | { ok: false; reason: string } {
+  if (!isObj(v) || v.kind !== 'preference') return parseEvalReport(v);
+  const bad = Object.keys(PREFERENCE_REPORT).find((k) => !PREFERENCE_REPORT[k](v[k]));
+  return bad === undefined ? { ok: true, report: v as unknown as PreferenceReport }
+    : { ok: false, reason: `malformed preference evaluation: field "${bad}" is missing or has the wrong type` };
 }
 
 /** One generations line, or why it is not one. */
@@ -95,7 +139,8 @@ export interface PanelEvaluation {
   /** The report file, shown as the evaluation's name. */
   path: string;
   label: string;
-  report: EvalReport;
+  report: SavedReport;
+  /** Empty for a preference evaluation, which scores pairs and generates nothing. */
   generations: GenerationLine[];
   /** Lines of the generations file that were not valid and were left out. */
   skipped: number;
@@ -117,7 +162,7 @@ export type EvaluationToHost =
 export const MAX_GENERATIONS = 5000;
 
 const panelEvaluation: Check = (v) => shape({ path: maxLen(4096), label: maxLen(1024), skipped: index })(v)
-  && isObj(v) && parseEvalReport(v.report).ok && arrayOf(generationLine, MAX_GENERATIONS)(v.generations);
+  && isObj(v) && parseSavedReport(v.report).ok && arrayOf(generationLine, MAX_GENERATIONS)(v.generations);
 
 const toPanel: { [K in HostToEvaluation['type']]: Check } = {
   show: shape({ primary: panelEvaluation, other: nullable(panelEvaluation) }),

@@ -21,6 +21,7 @@ import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 // import is dropped by bundlers because the package declares itself side-effect free.
 import * as cpuBackend from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../engine/types';
+import { startThreadedWasm } from './wasmThreads';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -33,9 +34,19 @@ export interface LoadedBackend {
 
 let chosen: Promise<LoadedBackend> | null = null;
 
+export interface LoadOptions {
+  force?: BackendName;
+  /**
+   * Threads for WebAssembly's own kernel thread pool (XNNPACK: matMul and a few others), default 1. The
+   * threaded build is started with the workarounds in wasmThreads.ts; when it cannot start, the
+   * single-threaded build runs and the reason says why.
+   */
+  wasmThreads?: number;
+}
+
 /** The process-wide backend: the first call decides, later calls get the same one. */
-export function loadBackend(options: { force?: BackendName } = {}): Promise<LoadedBackend> {
-  chosen ??= chooseBackend(options.force ?? parseForced(process.env.INSTRUCT_STUDIO_BACKEND));
+export function loadBackend(options: LoadOptions = {}): Promise<LoadedBackend> {
+  chosen ??= chooseBackend(options.force ?? parseForced(process.env.INSTRUCT_STUDIO_BACKEND), Math.max(1, Math.floor(options.wasmThreads ?? 1)));
   return chosen;
 }
 
@@ -52,12 +63,12 @@ export function parseForced(value: string | undefined): BackendName | undefined 
   return name;
 }
 
-async function chooseBackend(force: BackendName | undefined): Promise<LoadedBackend> {
+async function chooseBackend(force: BackendName | undefined, wasmThreads: number): Promise<LoadedBackend> {
   const tried: string[] = [];
   const order = force ? [force] : BACKEND_ORDER;
   for (const name of order) {
     try {
-      const loaded = await tryBackend(name);
+      const loaded = await tryBackend(name, wasmThreads);
       const why = force ? `forced by INSTRUCT_STUDIO_BACKEND` : tried.length ? `tried ${tried.join('; ')}` : 'first choice';
       loaded.info.reason = loaded.info.reason ? `${loaded.info.reason}; ${why}` : why;
       return loaded;
@@ -68,11 +79,11 @@ async function chooseBackend(force: BackendName | undefined): Promise<LoadedBack
   throw new Error(`no TensorFlow.js backend could start (${tried.join('; ')})`);
 }
 
-async function tryBackend(name: BackendName): Promise<LoadedBackend> {
+async function tryBackend(name: BackendName, wasmThreads: number): Promise<LoadedBackend> {
   switch (name) {
     case 'tensorflow-gpu': return loadNative('@tensorflow/tfjs-node-gpu', name);
     case 'tensorflow': return loadNative('@tensorflow/tfjs-node', name);
-    case 'wasm': return loadWasm();
+    case 'wasm': return loadWasm(wasmThreads);
     case 'cpu': return loadCpu();
   }
 }
@@ -141,13 +152,27 @@ export function wasmDirectory(): string {
   return join(dirname(pkgJson), 'dist');
 }
 
-async function loadWasm(): Promise<LoadedBackend> {
+async function loadWasm(wasmThreads: number): Promise<LoadedBackend> {
   const tf = tfCore;
-  wasmBackend.setWasmPaths(wasmDirectory() + '/');
+  const dir = wasmDirectory();
+  wasmBackend.setWasmPaths(dir + '/');
+  let threads = 1;
+  let reason = '';
+  let started = false;
+  if (wasmThreads > 1) {
+    try {
+      threads = await startThreadedWasm(tf, wasmBackend, dir, wasmThreads);
+      started = true;
+    } catch (e) {
+      reason = `threaded WebAssembly did not start (${describeFailure(e)}), 1 thread`;
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
+  }
   // setBackend reports failure by returning false (e.g. a missing .wasm), not by throwing.
-  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise (missing .wasm binaries?)');
+  if (!started && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise (missing .wasm binaries?)');
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  return { tf, info: { name: 'wasm', device: `CPU (WebAssembly${simd ? ' SIMD' : ''}, 1 thread)`, threads: 1, reason: '' } };
+  const device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads > 1 ? 's' : ''})`;
+  return { tf, info: { name: 'wasm', device, threads, reason } };
 }
 
 async function loadCpu(): Promise<LoadedBackend> {

@@ -24,6 +24,11 @@ export interface CreateEngineOptions {
    * backends are multi-threaded already and always compute in this thread.
    */
   threads?: number;
+  /**
+   * WebAssembly kernel threads per compute thread (XNNPACK's pool inside one backend). Default: chosen
+   * with `threads` by computePlan for the model's size.
+   */
+  wasmThreads?: number;
   /** Force a backend for this process (as INSTRUCT_STUDIO_BACKEND); the first engine of a process decides. */
   backend?: BackendName;
 }
@@ -34,10 +39,11 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const params = sharedFloats(layout.total);
   if (options.params) fromNamed(layout, options.params, params);
   else initParams(layout, options.seed, params);
-  const loaded = await loadBackend({ force: options.backend });
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
+  const wasmThreads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
+  const loaded = await loadBackend({ force: options.backend, wasmThreads: threads === 1 ? wasmThreads : 1 });
   const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
-    ? await PoolCompute.start(loaded.info, config, params, threads)
+    ? await PoolCompute.start(loaded.info, config, params, threads, wasmThreads)
     : new LocalCompute(loaded, config, layout, params);
   return new GptEngine(options.config, config, layout, params, compute, loaded.tf);
 }

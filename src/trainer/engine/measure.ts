@@ -10,6 +10,7 @@ export interface MeasureOptions {
   /** Untimed steps first (worker start-up, wasm heap growth). */
   warmup?: number;
   threads?: number;
+  wasmThreads?: number;
   seed?: number;
 }
 
@@ -45,7 +46,7 @@ export function syntheticBatch(vocab: number, batchSize: number, seqLen: number,
 }
 
 export async function measureTraining(o: MeasureOptions): Promise<Measurement> {
-  const engine = await createEngine({ config: o.config, seed: o.seed ?? 1, threads: o.threads });
+  const engine = await createEngine({ config: o.config, seed: o.seed ?? 1, threads: o.threads, wasmThreads: o.wasmThreads });
   try {
     const T = o.config.contextLength;
     const warmup = o.warmup ?? 2;

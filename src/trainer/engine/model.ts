@@ -28,7 +28,7 @@ interface LayerCache {
   ln1: ops.LayerNormCache; a: Tensor2D;
   att: ops.AttentionCache; attY: Tensor2D;
   ln2: ops.LayerNormCache; m: Tensor2D;
-  fc: { x: Tensor2D; t: Tensor2D }; g: Tensor2D;
+  fc: { x: Tensor2D; s: Tensor2D }; g: Tensor2D;
 }
 
 /** Rows [start, end) of a batch, with positions and the attention mask derived from its segments. */
@@ -60,62 +60,65 @@ export class GptReplica {
   /**
    * Adds d(Σ wᵢ·lossᵢ)/dθ over the rows into `grad` (same layout as params) and returns the weighted loss sum.
    * Summed, not averaged: the caller divides by the trained-token count of the whole step.
+   * Parameter gradients go straight from the backend's memory into `grad` (ops.*Into), and each layer's
+   * activations are freed as soon as its backward is done: the wasm heap grows to the peak of live
+   * tensors and never shrinks, so that peak is the process's memory.
    */
   accumulateGradients(slice: RowSlice, grad: Float32Array): { lossSum: number; weightSum: number } {
     const w = this.weights();
     const { tf } = this;
     const { dModel: D, nLayers: L, tieEmbeddings } = this.config;
     const { tokens: x0, positions, mask, targets, weights, weightSum, rows } = this.inputs(slice, true);
-    const lossSum = tf.tidy(() => {
-      const f = this.forward(w, x0, mask, rows, slice.batch.seqLen, true);
-      const ce = ops.crossEntropy(tf, f.logits, targets, weights);
-      const add = (name: string, t: Tensor) => addInto(grad, this.layout.byName.get(name)!.offset, t.dataSync() as Float32Array);
-      // Output projection: logits = hf @ lmW, lmW = wte^T when tied.
-      const dLm = tf.matMul(tf.transpose(f.lnf.y), ce.dlogits); // [D, V]
-      add(tieEmbeddings ? 'wte.weight' : 'lm_head.weight', tf.transpose(dLm));
-      let dh: Tensor2D = tf.matMul(ce.dlogits, w.lmWT);
-      const lnf = ops.layerNormBackward(tf, dh, f.lnf.cache, w.lnfg);
-      add('ln_f.weight', lnf.dg);
-      add('ln_f.bias', lnf.db);
-      dh = lnf.dx;
-      for (let i = L - 1; i >= 0; i--) {
-        const lw = w.layers[i];
-        const c = f.caches[i];
-        const p = `h.${i}.`;
-        const fc2 = ops.linearBackward(tf, c.g, dh, lw.fc2WT);
-        add(p + 'mlp.c_proj.weight', fc2.dw);
-        add(p + 'mlp.c_proj.bias', fc2.db);
-        const dfc = ops.geluBackward(tf, fc2.dx, c.fc);
-        const fc = ops.linearBackward(tf, c.m, dfc, lw.fcWT);
-        add(p + 'mlp.c_fc.weight', fc.dw);
-        add(p + 'mlp.c_fc.bias', fc.db);
-        const ln2 = ops.layerNormBackward(tf, fc.dx, c.ln2, lw.ln2g);
-        add(p + 'ln_2.weight', ln2.dg);
-        add(p + 'ln_2.bias', ln2.db);
-        const dh1 = tf.add(dh, ln2.dx) as Tensor2D;
-        const proj = ops.linearBackward(tf, c.attY, dh1, lw.projWT);
-        add(p + 'attn.c_proj.weight', proj.dw);
-        add(p + 'attn.c_proj.bias', proj.db);
-        const dqkv = ops.attentionBackward(tf, proj.dx, c.att, this.attentionShape(rows, slice.batch.seqLen));
-        const attn = ops.linearBackward(tf, c.a, dqkv, lw.attnWT);
-        add(p + 'attn.c_attn.weight', attn.dw);
-        add(p + 'attn.c_attn.bias', attn.db);
-        const ln1 = ops.layerNormBackward(tf, attn.dx, c.ln1, lw.ln1g);
-        add(p + 'ln_1.weight', ln1.dg);
-        add(p + 'ln_1.bias', ln1.db);
-        dh = tf.add(dh1, ln1.dx) as Tensor2D;
-      }
-      // Embedding gradients are a scatter-add of rows: done here in JS (wasm has no UnsortedSegmentSum).
-      const dx0 = dh.dataSync() as Float32Array;
-      const wte = this.layout.byName.get('wte.weight')!.offset;
-      const wpe = this.layout.byName.get('wpe.weight')!.offset;
-      for (let r = 0; r < dx0.length / D; r++) {
-        addInto(grad, wte + slice.batch.tokens[slice.start * slice.batch.seqLen + r] * D, dx0.subarray(r * D, (r + 1) * D));
-        addInto(grad, wpe + positions[r] * D, dx0.subarray(r * D, (r + 1) * D));
-      }
-      return ce.lossSum.dataSync()[0];
+    const g = (name: string) => {
+      const s = this.layout.byName.get(name)!;
+      return grad.subarray(s.offset, s.offset + s.size);
+    };
+    const f = this.forward(w, x0, mask, rows, slice.batch.seqLen, true);
+    let lossSum = 0;
+    let dh = tf.tidy(() => {
+      const ce = ops.crossEntropyOf(tf, f.logits, targets, weights, true);
+      lossSum = ce.lossSum;
+      // Output projection: logits = hf @ lmW, lmW = wte^T when tied. Its gradient as dlogitsᵀ @ hf is
+      // [V, D], wte's own layout, and XNNPACK repacks hf [N, D] rather than dlogits [N, V].
+      const dlogits = ce.dlogits!;
+      const dLmT = tf.matMul(tf.transpose(dlogits), f.lnf.y);
+      ops.addInto(g(tieEmbeddings ? 'wte.weight' : 'lm_head.weight'), ops.peek(tf, dLmT));
+      const dhf = tf.matMul(dlogits, w.lmWT) as Tensor2D;
+      return ops.layerNormBackwardInto(tf, dhf, f.lnf.cache, w.lnfg, g('ln_f.weight'), g('ln_f.bias'));
     });
-    tf.dispose([x0, targets, weights]);
+    tf.dispose([f.logits, f.lnf.y, f.lnf.cache.xhat, f.lnf.cache.rstd]);
+    for (let i = L - 1; i >= 0; i--) {
+      const lw = w.layers[i];
+      const c = f.caches[i];
+      const p = `h.${i}.`;
+      const next = tf.tidy(() => {
+        const dm = ops.linearBackwardInto(tf, c.g, dh, lw.fc2WT, g(p + 'mlp.c_proj.weight'), g(p + 'mlp.c_proj.bias'));
+        const dfc = ops.geluBackward(tf, dm, c.fc);
+        const dln2 = ops.linearBackwardInto(tf, c.m, dfc, lw.fcWT, g(p + 'mlp.c_fc.weight'), g(p + 'mlp.c_fc.bias'));
+        const dh1 = tf.add(dh, ops.layerNormBackwardInto(tf, dln2, c.ln2, lw.ln2g, g(p + 'ln_2.weight'), g(p + 'ln_2.bias'))) as Tensor2D;
+        const dattY = ops.linearBackwardInto(tf, c.attY, dh1, lw.projWT, g(p + 'attn.c_proj.weight'), g(p + 'attn.c_proj.bias'));
+        const dqkv = ops.attentionBackward(tf, dattY, c.att, this.attentionShape(rows, slice.batch.seqLen));
+        const dln1 = ops.linearBackwardInto(tf, c.a, dqkv, lw.attnWT, g(p + 'attn.c_attn.weight'), g(p + 'attn.c_attn.bias'));
+        return tf.add(dh1, ops.layerNormBackwardInto(tf, dln1, c.ln1, lw.ln1g, g(p + 'ln_1.weight'), g(p + 'ln_1.bias'))) as Tensor2D;
+      });
+      dh.dispose();
+      tf.dispose(cacheTensors(c));
+      dh = next;
+    }
+    // Embedding gradients are a scatter-add of rows: done here in JS (wasm has no UnsortedSegmentSum).
+    const dx0 = ops.peek(tf, dh);
+    const wte = this.layout.byName.get('wte.weight')!.offset;
+    const wpe = this.layout.byName.get('wpe.weight')!.offset;
+    const base = slice.start * slice.batch.seqLen;
+    for (let r = 0; r < dx0.length / D; r++) {
+      const a = wte + slice.batch.tokens[base + r] * D;
+      const b = wpe + positions[r] * D;
+      for (let d = 0; d < D; d++) {
+        grad[a + d] += dx0[r * D + d];
+        grad[b + d] += dx0[r * D + d];
+      }
+    }
+    tf.dispose([dh, x0]);
     if (mask !== this.causalMask?.mask) mask.dispose();
     return { lossSum, weightSum };
   }
@@ -127,9 +130,9 @@ export class GptReplica {
     const { tokens: x0, mask, targets, weights, weightSum, rows } = this.inputs(slice, true);
     const lossSum = tf.tidy(() => {
       const f = this.forward(w, x0, mask, rows, slice.batch.seqLen, false);
-      return ops.crossEntropy(tf, f.logits, targets, weights).lossSum.dataSync()[0];
+      return ops.crossEntropyOf(tf, f.logits, targets, weights, false).lossSum;
     });
-    tf.dispose([x0, targets, weights]);
+    x0.dispose();
     if (mask !== this.causalMask?.mask) mask.dispose();
     return { lossSum, weightSum };
   }
@@ -140,11 +143,12 @@ export class GptReplica {
     const { tf } = this;
     const T = slice.batch.seqLen;
     const { tokens: x0, mask, targets, weights, rows } = this.inputs(slice, true);
-    const perToken = tf.tidy(() => {
+    const perToken = new Float32Array(rows * T);
+    tf.tidy(() => {
       const f = this.forward(w, x0, mask, rows, T, false);
-      return ops.crossEntropy(tf, f.logits, targets, weights).weighted.dataSync() as Float32Array;
+      ops.crossEntropyOf(tf, f.logits, targets, weights, false, perToken);
     });
-    tf.dispose([x0, targets, weights]);
+    x0.dispose();
     if (mask !== this.causalMask?.mask) mask.dispose();
     const out = new Float32Array(rows);
     for (let r = 0; r < rows; r++) {
@@ -164,16 +168,20 @@ export class GptReplica {
       batchSize: 1, seqLen: T, tokens: Int32Array.from(sequence),
       targets: new Int32Array(T), weights: new Float32Array(T),
     };
-    const { tokens: x0, mask, targets, weights } = this.inputs({ batch, start: 0, end: 1 }, false);
+    const { tokens: x0, mask } = this.inputs({ batch, start: 0, end: 1 }, false);
     const out = tf.tidy(() => {
       const h = this.forward(w, x0, mask, 1, T, false, true);
       return h.logits.dataSync() as Float32Array;
     });
-    tf.dispose([x0, targets, weights]);
+    x0.dispose();
     if (mask !== this.causalMask?.mask) mask.dispose();
     return out;
   }
 
+  /**
+   * With `keep`, each layer runs in its own tf.tidy that keeps only what the backward needs (the caller
+   * disposes it layer by layer); without, the caller's tidy frees everything.
+   */
   private forward(w: DeviceWeights, x0: Tensor2D, mask: Tensor, rows: number, seq: number, keep: boolean, lastOnly = false) {
     const { tf } = this;
     const eps = this.config.layerNormEps;
@@ -181,17 +189,43 @@ export class GptReplica {
     const caches: LayerCache[] = [];
     let h = x0;
     for (const lw of w.layers) {
-      const ln1 = ops.layerNorm(tf, h, lw.ln1g, lw.ln1b, eps);
-      const att = ops.attention(tf, ops.linear(tf, ln1.y, lw.attnW, lw.attnB), mask, shape);
-      const h1 = tf.add(h, ops.linear(tf, att.y, lw.projW, lw.projB)) as Tensor2D;
-      const ln2 = ops.layerNorm(tf, h1, lw.ln2g, lw.ln2b, eps);
-      const fc = ops.gelu(tf, ops.linear(tf, ln2.y, lw.fcW, lw.fcB));
-      h = tf.add(h1, ops.linear(tf, fc.y, lw.fc2W, lw.fc2B)) as Tensor2D;
-      if (keep) caches.push({ ln1: ln1.cache, a: ln1.y, att: att.cache, attY: att.y, ln2: ln2.cache, m: ln2.y, fc: fc.cache, g: fc.y });
+      const block = () => {
+        const ln1 = ops.layerNorm(tf, h, lw.ln1g, lw.ln1b, eps);
+        const att = ops.attention(tf, ops.linear(tf, ln1.y, lw.attnW, lw.attnB), mask, shape);
+        const h1 = tf.add(h, ops.linear(tf, att.y, lw.projW, lw.projB)) as Tensor2D;
+        const ln2 = ops.layerNorm(tf, h1, lw.ln2g, lw.ln2b, eps);
+        const fc = ops.gelu(tf, ops.linear(tf, ln2.y, lw.fcW, lw.fcB));
+        const out = tf.add(h1, ops.linear(tf, fc.y, lw.fc2W, lw.fc2B)) as Tensor2D;
+        return { out, cache: { ln1: ln1.cache, a: ln1.y, att: att.cache, attY: att.y, ln2: ln2.cache, m: ln2.y, fc: fc.cache, g: fc.y } };
+      };
+      if (!keep) {
+        h = block().out;
+        continue;
+      }
+      let kept: ReturnType<typeof block> | undefined;
+      tf.tidy(() => {
+        kept = block();
+        for (const t of [kept.out, ...cacheTensors(kept.cache)]) tf.keep(t);
+      });
+      if (h !== x0) h.dispose();
+      h = kept!.out;
+      caches.push(kept!.cache);
     }
     if (lastOnly) h = tf.slice(h, [h.shape[0] - 1, 0], [1, -1]) as Tensor2D;
-    const lnf = ops.layerNorm(tf, h, w.lnfg, w.lnfb, eps);
-    return { logits: tf.matMul(lnf.y, w.lmW) as Tensor2D, lnf, caches };
+    const hf = h;
+    const head = () => {
+      const lnf = ops.layerNorm(tf, hf, w.lnfg, w.lnfb, eps);
+      return { lnf, logits: tf.matMul(lnf.y, w.lmW) as Tensor2D };
+    };
+    if (!keep) return { ...head(), caches };
+    let kept: ReturnType<typeof head> | undefined;
+    tf.tidy(() => {
+      kept = head();
+      for (const t of [kept.logits, kept.lnf.y, kept.lnf.cache.xhat, kept.lnf.cache.rstd]) tf.keep(t);
+    });
+    if (hf !== x0) hf.dispose();
+    const { lnf, logits } = kept!;
+    return { logits, lnf, caches };
   }
 
   private attentionShape(rows: number, seq: number): ops.AttentionShape {
@@ -249,8 +283,8 @@ export class GptReplica {
       tokens: tf.tensor2d(x, [n, D]),
       positions,
       mask: seg ? this.segmentMask(seg, base, rows, T) : this.causal(T),
-      targets: tf.tensor1d(tgt, 'int32'),
-      weights: tf.tensor1d(wts),
+      targets: tgt,
+      weights: wts,
       weightSum,
       rows,
     };
@@ -284,10 +318,12 @@ export class GptReplica {
     if (this.device) return this.device;
     const { tf } = this;
     const all: Tensor[] = [];
-    // Copies, not views: the cpu backend would otherwise alias the master copy the optimizer writes.
+    // wasm copies into its heap; other backends may keep the array itself, which the optimizer rewrites.
+    const copy = tf.getBackend() !== 'wasm';
     const get = (name: string) => {
       const s = this.layout.byName.get(name)!;
-      const t = tf.tensor(this.params.slice(s.offset, s.offset + s.size), s.shape);
+      const values = copy ? this.params.slice(s.offset, s.offset + s.size) : this.params.subarray(s.offset, s.offset + s.size);
+      const t = tf.tensor(values, s.shape);
       all.push(t);
       return t;
     };
@@ -320,6 +356,7 @@ export class GptReplica {
 
 const NEG = -1e9;
 
-function addInto(dst: Float32Array, offset: number, src: Float32Array): void {
-  for (let i = 0; i < src.length; i++) dst[offset + i] += src[i];
+/** What a layer's backward reads: kept past the forward's scope, freed right after that backward. */
+function cacheTensors(c: LayerCache): Tensor[] {
+  return [c.ln1.xhat, c.ln1.rstd, c.a, ...c.att.q, ...c.att.k, ...c.att.vT, c.attY, c.ln2.xhat, c.ln2.rstd, c.m, c.fc.x, c.fc.s, c.g];
 }

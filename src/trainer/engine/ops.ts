@@ -6,6 +6,49 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 
+interface WasmBackendLike {
+  wasm?: { HEAPU8: Uint8Array };
+  dataIdMap?: { get(id: object): { memoryOffset: number } | undefined };
+}
+
+/**
+ * The float32 values of `t`, without a copy on wasm (a view of its heap: reading gradients this way is ~10×
+ * faster than dataSync's copy). Valid only until the next TensorFlow.js call, which may grow (move) the
+ * heap; read it at once. Other backends: dataSync().
+ */
+export function peek(tf: Tf, t: Tensor): Float32Array {
+  const b = tf.backend() as unknown as WasmBackendLike;
+  const data = b.wasm && b.dataIdMap?.get(t.dataId);
+  if (data) return new Float32Array(b.wasm!.HEAPU8.buffer, data.memoryOffset, t.size);
+  return t.dataSync() as Float32Array;
+}
+
+/** Whether peek(t) is the tensor's own storage, so writing through it changes the tensor. */
+function peekIsStorage(tf: Tf): boolean {
+  const b = tf.backend() as unknown as WasmBackendLike;
+  return Boolean(b.wasm && b.dataIdMap);
+}
+
+export function addInto(dst: Float32Array, src: Float32Array): void {
+  for (let i = 0; i < src.length; i++) dst[i] += src[i];
+}
+
+/** dst [cols, rows] += srcᵀ for src [rows, cols]. */
+function addTransposedInto(dst: Float32Array, src: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] += src[o + c];
+  }
+}
+
+/** dst[c] += Σ_r x[r, c]: in JS, because as a matMul (ones @ x) XNNPACK repacks all of x for one output row. */
+function addColumnSums(dst: Float32Array, x: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) dst[c] += x[o + c];
+  }
+}
+
 /**
  * Splits a contiguous buffer into `n` 2-D tensors of [rows, cols]. tf.unstack on wasm copies the whole
  * input once per output (its Slice kernel reads all of x each time): 20× slower than one read and
@@ -53,12 +96,12 @@ function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset
 }
 
 /** The inverse of gatherHeads (not transposed): per-head [T, hd] results written into columns of [B·T, width]. */
-function scatterHeads(heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
+function scatterHeads(tf: Tf, heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
   const { seq: T, heads: H, headDim: hd } = s;
   heads.forEach((tensor, i) => {
     const b = Math.floor(i / H);
     const h = i % H;
-    const src = tensor.dataSync() as Float32Array;
+    const src = peek(tf, tensor);
     for (let t = 0; t < T; t++) {
       const row = (b * T + t) * width + offset + h * hd;
       for (let d = 0; d < hd; d++) dst[row + d] = src[t * hd + d];
@@ -85,96 +128,171 @@ export function layerNorm(tf: Tf, x: Tensor2D, g: Tensor1D, b: Tensor1D, eps: nu
 }
 
 export function layerNormBackward(tf: Tf, dy: Tensor2D, cache: LayerNormCache, g: Tensor1D): { dx: Tensor2D; dg: Tensor1D; db: Tensor1D } {
+  const dg = new Float32Array(g.size);
+  const db = new Float32Array(g.size);
+  const dx = layerNormBackwardInto(tf, dy, cache, g, dg, db);
+  return { dx, dg: tf.tensor1d(dg), db: tf.tensor1d(db) };
+}
+
+/** As layerNormBackward, with dg and db added into the given arrays (the training path: no tensors for them). */
+export function layerNormBackwardInto(tf: Tf, dy: Tensor2D, cache: LayerNormCache, g: Tensor1D, dg: Float32Array, db: Float32Array): Tensor2D {
   const { xhat, rstd } = cache;
-  const dg = sumRows(tf, tf.mul(dy, xhat) as Tensor2D);
-  const db = sumRows(tf, dy);
+  const [N, C] = dy.shape;
+  const dyv = peek(tf, dy);
+  const xv = peek(tf, xhat);
+  for (let r = 0; r < N; r++) {
+    const o = r * C;
+    for (let c = 0; c < C; c++) {
+      dg[c] += dyv[o + c] * xv[o + c];
+      db[c] += dyv[o + c];
+    }
+  }
   const dxhat = tf.mul(dy, g);
   const m1 = tf.mean(dxhat, -1, true);
   const m2 = tf.mean(tf.mul(dxhat, xhat), -1, true);
-  const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)), rstd) as Tensor2D;
-  return { dx, dg, db };
+  return tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xhat, m2)), rstd) as Tensor2D;
 }
 
-/** y = x @ W + b with W as [in, out] (HF Conv1D layout). */
+/**
+ * y = x @ W + b with W as [in, out] (HF Conv1D layout). The bias goes into the product (XNNPACK adds it in
+ * the GEMM itself on wasm): a separate broadcast add over [N, out] is one of wasm's slow generic kernels.
+ */
 export function linear(tf: Tf, x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
-  return tf.add(tf.matMul(x, w), b) as Tensor2D;
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as Tensor2D;
 }
 
 /** `wT` is W transposed ([out, in]), uploaded once per weight update rather than transposed per call. */
 export function linearBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D): { dx: Tensor2D; dw: Tensor2D; db: Tensor1D } {
-  return {
-    dx: tf.matMul(dy, wT),
-    dw: tf.matMul(tf.transpose(x), dy),
-    db: sumRows(tf, dy),
-  };
+  const [inDim, outDim] = [x.shape[1], dy.shape[1]];
+  const dw = new Float32Array(inDim * outDim);
+  const db = new Float32Array(outDim);
+  const dx = linearBackwardInto(tf, x, dy, wT, dw, db);
+  return { dx, dw: tf.tensor2d(dw, [inDim, outDim]), db: tf.tensor1d(db) };
+}
+
+/**
+ * As linearBackward, with dW ([in, out]) and db added into the given arrays. dW = xᵀ·dy contracts over the
+ * N rows, so both operands are fresh N-row matrices, and XNNPACK repacks the right-hand one on every call
+ * (~4× the cost of a transpose per element): the narrower of x and dy goes on the right.
+ */
+export function linearBackwardInto(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D, dw: Float32Array, db: Float32Array): Tensor2D {
+  const [N, inDim] = x.shape;
+  const outDim = dy.shape[1];
+  const t = outDim > inDim ? tf.transpose(dy) : tf.transpose(x);
+  const prod = outDim > inDim ? tf.matMul(t, x) : tf.matMul(t, dy);
+  if (outDim > inDim) addTransposedInto(dw, peek(tf, prod), outDim, inDim);
+  else addInto(dw, peek(tf, prod));
+  tf.dispose([t, prod]);
+  addColumnSums(db, peek(tf, dy), N, outDim);
+  return tf.matMul(dy, wT);
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (GPT-2's gelu_new, PyTorch's approximate='tanh'). */
-export function gelu(tf: Tf, x: Tensor2D): { y: Tensor2D; cache: { x: Tensor2D; t: Tensor2D } } {
-  const t = tf.tanh(tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C)) as Tensor2D;
-  return { y: tf.mul(tf.mul(x, 0.5), tf.add(t, 1)) as Tensor2D, cache: { x, t } };
+/**
+ * GELU, tanh approximation (GPT-2's gelu_new, PyTorch's approximate='tanh'), written as x·σ(2u) with
+ * u = c(x + 0.044715x³): the same function (0.5(1 + tanh u) = σ(2u)), but wasm's Sigmoid is XNNPACK's
+ * vectorised kernel and its Tanh a scalar libm loop, ~13× slower.
+ */
+export function gelu(tf: Tf, x: Tensor2D): { y: Tensor2D; cache: { x: Tensor2D; s: Tensor2D } } {
+  const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(tf.square(x), 2 * GELU_C * 0.044715), 2 * GELU_C))) as Tensor2D;
+  return { y: tf.mul(x, s) as Tensor2D, cache: { x, s } };
 }
 
-export function geluBackward(tf: Tf, dy: Tensor2D, cache: { x: Tensor2D; t: Tensor2D }): Tensor2D {
-  const { x, t } = cache;
-  // d/dx 0.5x(1+t) = 0.5(1+t) + 0.5x(1-t²)·c(1 + 3·0.044715x²)
-  const du = tf.mul(tf.add(tf.mul(tf.square(x), 3 * 0.044715), 1), GELU_C);
-  const dt = tf.mul(tf.mul(tf.sub(1, tf.square(t)), du), tf.mul(x, 0.5));
-  return tf.mul(dy, tf.add(tf.mul(tf.add(t, 1), 0.5), dt)) as Tensor2D;
+export function geluBackward(tf: Tf, dy: Tensor2D, cache: { x: Tensor2D; s: Tensor2D }): Tensor2D {
+  const { x, s } = cache;
+  // d/dx x·σ(z) = σ + x·σ(1−σ)·dz/dx, z = 2c(x + 0.044715x³)
+  const dz = tf.add(tf.mul(tf.square(x), 6 * GELU_C * 0.044715), 2 * GELU_C);
+  const ds = tf.mul(tf.mul(s, tf.sub(1, s)), tf.mul(x, dz));
+  return tf.mul(dy, tf.add(s, ds)) as Tensor2D;
 }
 
 export interface AttentionShape { batch: number; seq: number; heads: number; headDim: number }
 
 export interface AttentionCache {
-  q: Tensor2D[]; // one [T, hd] per (batch, head), unscaled
-  k: Tensor2D[];
+  q: Tensor2D[]; // one [T, hd] per (batch, head), scaled by 1/√hd
+  k: Tensor2D[]; // scaled by 1/√hd (it multiplies dS, whose scale is folded in here)
   vT: Tensor2D[]; // [hd, T]
-  p: Tensor; // softmax probabilities [B*H, T, T]
-  pData: Float32Array;
+  pData: Float32Array; // softmax probabilities [B*H, T, T]
 }
 
 /**
  * Causal multi-head self-attention from the fused projection qkv [N, 3D] (columns q | k | v, heads
  * contiguous inside each, as in HF GPT-2). `mask` is additive [B or 1, 1, T, T]: 0 where a query may
  * attend, a large negative number elsewhere (future positions, other packed segments).
- * Products run per (batch, head) as 2-D matMuls: batched matMul is the slow path on wasm.
+ * Products run per (batch, head) as 2-D matMuls: batched matMul is the slow path on wasm. The mask is
+ * added in JS while the heads' scores are gathered into one buffer (one pass, no stack or broadcast kernel).
  */
 export function attention(tf: Tf, qkv: Tensor2D, mask: Tensor, s: AttentionShape): { y: Tensor2D; cache: AttentionCache } {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
   const D = H * hd;
-  const src = qkv.dataSync() as Float32Array;
-  const q = split2d(tf, gatherHeads(src, s, 3 * D, 0, false), T, hd);
-  const k = split2d(tf, gatherHeads(src, s, 3 * D, D, false), T, hd);
-  const kT = split2d(tf, gatherHeads(src, s, 3 * D, D, true), hd, T);
-  const v = split2d(tf, gatherHeads(src, s, 3 * D, 2 * D, false), T, hd);
-  const vT = split2d(tf, gatherHeads(src, s, 3 * D, 2 * D, true), hd, T);
-  const scores = tf.mul(tf.stack(q.map((qi, i) => tf.matMul(qi, kT[i]))), 1 / Math.sqrt(hd));
-  const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [B * H, T, T]);
-  const pData = p.dataSync() as Float32Array;
+  const scale = 1 / Math.sqrt(hd);
+  const src = peek(tf, qkv);
+  const qData = gatherHeads(src, s, 3 * D, 0, false);
+  const kData = gatherHeads(src, s, 3 * D, D, false);
+  const kTData = gatherHeads(src, s, 3 * D, D, true);
+  const vData = gatherHeads(src, s, 3 * D, 2 * D, false);
+  const vTData = gatherHeads(src, s, 3 * D, 2 * D, true);
+  for (let i = 0; i < qData.length; i++) {
+    qData[i] *= scale;
+    kData[i] *= scale;
+  }
+  const q = split2d(tf, qData, T, hd);
+  const k = split2d(tf, kData, T, hd);
+  const kT = split2d(tf, kTData, hd, T);
+  const v = split2d(tf, vData, T, hd);
+  const vT = split2d(tf, vTData, hd, T);
+  const scores = new Float32Array(B * H * T * T);
+  const perRowMask = mask.shape[0] !== 1;
+  q.forEach((qi, i) => {
+    const si = tf.matMul(qi, kT[i]);
+    const sv = peek(tf, si);
+    const m = peek(tf, mask);
+    const mo = perRowMask ? Math.floor(i / H) * T * T : 0;
+    const o = i * T * T;
+    for (let j = 0; j < T * T; j++) scores[o + j] = sv[j] + m[mo + j];
+    si.dispose();
+  });
+  tf.dispose(kT);
+  const sm = tf.softmax(tf.tensor2d(scores, [B * H * T, T]));
+  const pData = Float32Array.from(peek(tf, sm));
   const pl = split2d(tf, pData, T, T);
   const y = new Float32Array(B * T * D);
-  scatterHeads(pl.map((pi, i) => tf.matMul(pi, v[i])), y, s, D, 0);
-  return { y: tf.tensor2d(y, [B * T, D]), cache: { q, k, vT, p, pData } };
+  const heads = pl.map((pi, i) => tf.matMul(pi, v[i]));
+  scatterHeads(tf, heads, y, s, D, 0);
+  tf.dispose([...pl, ...heads, ...v, sm]);
+  return { y: tf.tensor2d(y, [B * T, D]), cache: { q, k, vT, pData } };
 }
 
 export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: AttentionShape): Tensor2D {
   const { batch: B, seq: T, heads: H, headDim: hd } = s;
   const D = H * hd;
-  const dO = split2d(tf, gatherHeads(dy.dataSync() as Float32Array, s, D, 0, false), T, hd);
+  const dO = split2d(tf, gatherHeads(peek(tf, dy), s, D, 0, false), T, hd);
   const pT = splitTransposed(tf, c.pData, T, T);
-  const dP = tf.stack(dO.map((d, i) => tf.matMul(d, c.vT[i])));
   const dv = dO.map((d, i) => tf.matMul(pT[i], d));
-  // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
-  const dS = tf.mul(tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true))), 1 / Math.sqrt(hd));
-  const dSData = dS.dataSync() as Float32Array;
-  const dSl = split2d(tf, dSData, T, T);
-  const dST = splitTransposed(tf, dSData, T, T);
+  // Softmax backward per row, dS = p∘(dP − Σ dP∘p), in JS while reading dP; masked entries have p = 0.
+  // The 1/√hd of the scores is in the cached q and k.
+  const dS = new Float32Array(B * H * T * T);
+  dO.forEach((d, i) => {
+    const dPi = tf.matMul(d, c.vT[i]);
+    const dP = peek(tf, dPi);
+    for (let r = 0; r < T; r++) {
+      const o = (i * T + r) * T;
+      let sum = 0;
+      for (let j = 0; j < T; j++) sum += dP[r * T + j] * c.pData[o + j];
+      for (let j = 0; j < T; j++) dS[o + j] = c.pData[o + j] * (dP[r * T + j] - sum);
+    }
+    dPi.dispose();
+  });
+  const dSl = split2d(tf, dS, T, T);
+  const dST = splitTransposed(tf, dS, T, T);
   const out = new Float32Array(B * T * 3 * D);
-  scatterHeads(dSl.map((d, i) => tf.matMul(d, c.k[i])), out, s, 3 * D, 0);
-  scatterHeads(dST.map((d, i) => tf.matMul(d, c.q[i])), out, s, 3 * D, D);
-  scatterHeads(dv, out, s, 3 * D, 2 * D);
+  const dq = dSl.map((d, i) => tf.matMul(d, c.k[i]));
+  scatterHeads(tf, dq, out, s, 3 * D, 0);
+  const dk = dST.map((d, i) => tf.matMul(d, c.q[i]));
+  scatterHeads(tf, dk, out, s, 3 * D, D);
+  scatterHeads(tf, dv, out, s, 3 * D, 2 * D);
+  tf.dispose([...dO, ...pT, ...dv, ...dSl, ...dST, ...dq, ...dk]);
   return tf.tensor2d(out, [B * T, 3 * D]);
 }
 
@@ -184,14 +302,56 @@ export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: At
  * negative: descending the sum then pushes that token's probability down (DPO's rejected responses).
  */
 export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; weighted: Tensor1D; dlogits: Tensor2D } {
-  const V = logits.shape[1];
-  const shifted = tf.sub(logits, tf.max(logits, -1, true));
-  const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), -1, true)));
-  // Cast rather than oneHot(..., 'float32'): the wasm kernel returns all zeros for a float dtype.
-  const onehot = tf.cast(tf.oneHot(targets, V), 'float32');
-  const nll = tf.neg(tf.sum(tf.mul(logp, onehot), -1));
-  const weighted = tf.mul(nll, weights) as Tensor1D;
-  const lossSum = tf.sum(weighted);
-  const dlogits = tf.mul(tf.sub(tf.exp(logp), onehot), tf.reshape(weights, [-1, 1])) as Tensor2D;
-  return { lossSum, weighted, dlogits };
+  const weighted = new Float32Array(targets.size);
+  const r = crossEntropyOf(tf, logits, targets.dataSync() as Int32Array, weights.dataSync() as Float32Array, true, weighted);
+  return { lossSum: tf.scalar(r.lossSum), weighted: tf.tensor1d(weighted), dlogits: r.dlogits! };
+}
+
+/**
+ * The training path of crossEntropy, with targets and weights as arrays (a target may be anything where
+ * its weight is 0). dlogits = w·(softmax − onehot) is written row by row over the softmax's own storage on
+ * wasm: one vectorised Softmax kernel instead of exp/log/oneHot/cast kernels over [N, V] (the int→float Cast
+ * alone ran in JS). The loss is −log pₜ, or logsumexp − logitₜ from the logits when pₜ underflows to 0.
+ * Weights may be negative (DPO's rejected responses). `perToken`, when given, receives each wᵢ·nllᵢ.
+ */
+export function crossEntropyOf(
+  tf: Tf, logits: Tensor2D, targets: Int32Array, weights: Float32Array, withGrad: boolean, perToken?: Float32Array,
+): { lossSum: number; dlogits: Tensor2D | null } {
+  const [N, V] = logits.shape;
+  const p = tf.softmax(logits) as Tensor2D;
+  const inPlace = peekIsStorage(tf);
+  const pv = inPlace ? peek(tf, p) : Float32Array.from(peek(tf, p));
+  let lossSum = 0;
+  for (let i = 0; i < N; i++) {
+    const w = weights[i];
+    const o = i * V;
+    if (w === 0) {
+      if (withGrad) pv.fill(0, o, o + V);
+      continue;
+    }
+    const t = targets[i];
+    const pt = pv[o + t];
+    const loss = w * (pt > 0 ? -Math.log(pt) : nllFromLogits(peek(tf, logits).subarray(o, o + V), t));
+    lossSum += loss;
+    if (perToken) perToken[i] = loss;
+    if (withGrad) {
+      for (let j = o; j < o + V; j++) pv[j] *= w;
+      pv[o + t] -= w;
+    }
+  }
+  if (!withGrad) {
+    p.dispose();
+    return { lossSum, dlogits: null };
+  }
+  if (inPlace) return { lossSum, dlogits: p };
+  p.dispose();
+  return { lossSum, dlogits: tf.tensor2d(pv, [N, V]) };
+}
+
+function nllFromLogits(row: Float32Array, t: number): number {
+  let mx = -Infinity;
+  for (let j = 0; j < row.length; j++) mx = Math.max(mx, row[j]);
+  let s = 0;
+  for (let j = 0; j < row.length; j++) s += Math.exp(row[j] - mx);
+  return mx + Math.log(s) - row[t];
 }

@@ -13,6 +13,8 @@ import type { BackendName } from '../backend/index';
 export interface WorkerInit {
   config: ResolvedConfig;
   backend: BackendName;
+  /** WebAssembly kernel threads inside this worker (1: none besides the worker itself). */
+  wasmThreads: number;
   params: SharedArrayBuffer;
   grad: SharedArrayBuffer;
 }
@@ -46,6 +48,8 @@ class EngineWorker {
   private nextId = 1;
   private failure: Error | null = null;
 
+  info!: BackendInfo;
+
   private constructor(readonly worker: Worker, grad: SharedArrayBuffer) {
     this.grad = new Float32Array(grad);
     worker.on('message', (m: WorkerReply | { ready: true }) => {
@@ -72,11 +76,14 @@ class EngineWorker {
       : new Worker(script, { workerData: init });
     const w = new EngineWorker(worker, init.grad);
     return new Promise((resolve, reject) => {
-      const onMessage = (m: { ready?: true; error?: string }) => {
+      const onMessage = (m: { ready?: true; info?: BackendInfo; error?: string }) => {
         worker.off('message', onMessage);
         worker.off('error', reject);
         if (m.error) reject(new Error(`engine worker could not start: ${m.error}`));
-        else resolve(w);
+        else {
+          w.info = m.info!;
+          resolve(w);
+        }
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
@@ -101,10 +108,10 @@ export class PoolCompute implements Compute {
 
   private constructor(readonly backend: BackendInfo, private readonly workers: EngineWorker[]) {}
 
-  static async start(info: BackendInfo, config: ResolvedConfig, params: Float32Array, threads: number): Promise<PoolCompute> {
+  static async start(info: BackendInfo, config: ResolvedConfig, params: Float32Array, threads: number, wasmThreads = 1): Promise<PoolCompute> {
     const backend = info.name as BackendName;
     const started = await Promise.allSettled(Array.from({ length: threads }, () => EngineWorker.start({
-      config, backend, params: params.buffer as SharedArrayBuffer, grad: new SharedArrayBuffer(params.length * 4),
+      config, backend, wasmThreads, params: params.buffer as SharedArrayBuffer, grad: new SharedArrayBuffer(params.length * 4),
     })));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
@@ -112,8 +119,10 @@ export class PoolCompute implements Compute {
       await Promise.all(workers.map((w) => w.worker.terminate()));
       throw failed.reason;
     }
-    const device = info.device.replace(/1 thread\)$/, `${threads} worker threads, data-parallel)`);
-    return new PoolCompute({ ...info, device, threads }, workers);
+    // Each worker reports the backend it really started (a threaded build may have fallen back).
+    const inner = workers[0].info;
+    const device = inner.device.replace(/\)$/, ` in each of ${threads} data-parallel workers)`);
+    return new PoolCompute({ ...inner, device, threads: threads * inner.threads, reason: [info.reason, ...inner.reason.split('; ').filter((r) => r.startsWith('threaded'))].join('; ') }, workers);
   }
 
   async gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult> {

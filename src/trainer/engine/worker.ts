@@ -5,14 +5,18 @@ import { loadBackend } from '../backend/index';
 import { GptReplica } from './model';
 import { paramLayout } from './params';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
+import type { BackendInfo } from './types';
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const port = parentPort!;
   let replica: GptReplica;
   let grad: Float32Array;
+  let info: BackendInfo;
   try {
-    const { tf } = await loadBackend({ force: init.backend });
+    const loaded = await loadBackend({ force: init.backend, wasmThreads: init.wasmThreads });
+    const { tf } = loaded;
+    info = loaded.info;
     const layout = paramLayout(init.config);
     grad = new Float32Array(init.grad);
     replica = new GptReplica(tf, init.config, layout, new Float32Array(init.params));
@@ -20,7 +24,7 @@ async function main(): Promise<void> {
     port.postMessage({ error: (e as Error).message });
     return;
   }
-  port.postMessage({ ready: true });
+  port.postMessage({ ready: true, info });
   let version = -1;
   port.on('message', (req: WorkerRequest) => {
     let reply: WorkerReply;

@@ -8,11 +8,12 @@ import { loadModel, type LoadedModel } from '../loadModel';
 import { readRunInfo } from '../runFolder';
 import { loadPreferencePairs, type PreferencePair } from '../dpo/data';
 import { pairLogps, type SideLogps } from '../dpo/logps';
-import { dpoStats, pairLogp, type DpoLossType, type DpoSettings } from '../dpo/loss';
+import { dpoStats, pairLogp, type DpoSettings } from '../dpo/loss';
 import { DEFAULT_CONFIG } from '../config';
 import { EvaluationCancelled } from './scoreModel';
 import { baseFromRun, loadBase } from './evalRun';
 import { runFolderOf } from './saveReport';
+import type { PreferenceReport, PreferenceStats } from '../../shared/protocol/evaluation';
 
 export interface PreferenceEvalOptions {
   /** Absolute paths; `base` may be `tiny`. Without `base`, the model the run was trained from (its run.json). */
@@ -26,20 +27,7 @@ export interface PreferenceEvalOptions {
   batchSize?: number;
 }
 
-export interface PreferenceReport {
-  kind: 'preference';
-  n: number;
-  beta: number;
-  loss_type: DpoLossType;
-  /** Fraction of pairs whose chosen reward is above the rejected one's. */
-  reward_accuracy: number;
-  /** Mean chosen − rejected reward. */
-  reward_margin: number;
-  rewards_chosen: number;
-  rewards_rejected: number;
-  dpo_loss: number;
-  meta: { created: string; model: string; base: string; data: string };
-}
+export type { PreferenceReport };
 
 export async function runPreferenceEvaluation(opts: PreferenceEvalOptions, hooks: { renderer?: RecordRenderer; shouldStop?: () => boolean; log?: (m: string) => void; threads?: number } = {}): Promise<PreferenceReport> {
   const base = opts.base ?? baseFromRun(opts.model);
@@ -77,15 +65,27 @@ export async function runPreferenceEvaluation(opts: PreferenceEvalOptions, hooks
   } finally {
     await reference.engine.dispose();
   }
-  const stats = dpoStats(pairs.map((p, i) => ({
-    chosen: pairLogp(policy.chosen[i], p.chosen.trained, settings.loss), rejected: pairLogp(policy.rejected[i], p.rejected.trained, settings.loss),
-    refChosen: pairLogp(ref.chosen[i], p.chosen.trained, settings.loss), refRejected: pairLogp(ref.rejected[i], p.rejected.trained, settings.loss),
-  })), settings);
+  const side = (logps: SideLogps, i: number, p: PreferencePair) => ({
+    chosen: pairLogp(logps.chosen[i], p.chosen.trained, settings.loss), rejected: pairLogp(logps.rejected[i], p.rejected.trained, settings.loss),
+  });
+  const against = (policyLogps: SideLogps) => dpoStats(pairs.map((p, i) => {
+    const pol = side(policyLogps, i, p);
+    const r = side(ref, i, p);
+    return { chosen: pol.chosen, rejected: pol.rejected, refChosen: r.chosen, refRejected: r.rejected };
+  }), settings);
+  const stats = against(policy);
   return {
-    kind: 'preference', n: stats.n, beta: settings.beta, loss_type: settings.loss,
-    reward_accuracy: stats['rewards/accuracies'], reward_margin: stats['rewards/margins'],
-    rewards_chosen: stats['rewards/chosen'], rewards_rejected: stats['rewards/rejected'], dpo_loss: stats.loss,
+    kind: 'preference', n: stats.n, beta: settings.beta, loss_type: settings.loss, ...preferenceStats(stats),
+    // The base as the policy: where DPO started, so the panel can show "tuned vs base" for every figure.
+    base: preferenceStats(against(ref)),
     meta: { created: new Date().toISOString(), model: tuned.dir, base, data: opts.data },
+  };
+}
+
+function preferenceStats(s: ReturnType<typeof dpoStats>): PreferenceStats {
+  return {
+    reward_accuracy: s['rewards/accuracies'], reward_margin: s['rewards/margins'],
+    rewards_chosen: s['rewards/chosen'], rewards_rejected: s['rewards/rejected'], dpo_loss: s.loss,
   };
 }
 
@@ -94,6 +94,6 @@ export function preferenceTable(r: PreferenceReport): string {
     `${r.n} preference pairs; model ${r.meta.model}, reference (base) ${r.meta.base}; beta ${r.beta}, ${r.loss_type} loss`,
     `reward accuracy   ${(100 * r.reward_accuracy).toFixed(1)}%`,
     `reward margin     ${r.reward_margin.toFixed(4)}  (chosen ${r.rewards_chosen.toFixed(4)}, rejected ${r.rewards_rejected.toFixed(4)})`,
-    `DPO loss          ${r.dpo_loss.toFixed(4)}`,
+    `DPO loss          ${r.dpo_loss.toFixed(4)}  (base ${r.base.dpo_loss.toFixed(4)})`,
   ].join('\n') + '\n';
 }

@@ -23,18 +23,11 @@ export default scenario({
     await view.locator('#list .row .snippet').first().waitFor({ state: 'visible', timeout: 30_000 });
 
     await view.locator('#detail .text').filter({ hasText: 'six' }).click();
+    // Typed at once, as a user does: no waiting for the editor to render or take the focus. Both the focus arriving
+    // late and Ctrl+A echoed back by the workbench a moment later used to lose the first character here.
     await wb.page.keyboard.press('e');
-    const area = view.locator('#detail vscode-textarea');
-    await area.waitFor({ state: 'visible', timeout: 10_000 });
-    // The editor focuses its textarea once the web component has rendered: typing before that lands in the list.
-    // The focus must have reached the <textarea> inside the component, not just the component's host.
-    const focused = () => area.evaluate((el) => el.shadowRoot?.activeElement?.tagName === 'TEXTAREA');
-    for (const deadline = Date.now() + 10_000; !(await focused()); await wb.page.waitForTimeout(50)) {
-      if (Date.now() > deadline) throw new Error('the inline editor never took the focus');
-    }
-    // fill() replaces the text as one input event: in CI the first keystroke typed right after the editor opened was
-    // sometimes dropped (a known glitch of the inline editor, noted for follow-up), which is not what this story tests.
-    await area.locator('textarea').fill('5 ("five")');
+    await wb.page.keyboard.press('Control+A');
+    await wb.page.keyboard.type('5 ("five")');
     await wb.page.keyboard.press('Control+Enter');
     await view.locator('#detail .text').filter({ hasText: '5 ("five")' }).waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('4');

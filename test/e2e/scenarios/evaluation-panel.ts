@@ -24,7 +24,9 @@ export default scenario({
     assert.match(text, /Change vs base/);
     // A value with its interval, and a change against the base model.
     assert.match(text, /\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
-    assert.match(text, /[+-]\d+\.\d\s+\[/);
+    // Changes of fractions in percentage points.
+    assert.match(text, /[+-]\d+\.\d pp\s+\[[+-]\d+\.\d, [+-]\d+\.\d\]/);
+    assert.match(await view.locator('#win-rate').innerText(), /Win rate of tuned over base on verifiable records: 50\.0% \(1 won, 1 lost, 2 tied of 4; ties count half\)/);
 
     const items = view.locator('#generations .gen');
     await items.first().waitFor({ state: 'visible', timeout: 15_000 });

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate, compareRuns, type EvalRecord } from '../../../src/core/metrics';
-import type { EvalReport, GenerationLine } from '../../../src/shared/protocol/evaluation';
+import { winRate } from '../../../src/trainer/evaluation/winRate';
+import type { EvalReport, GenerationLine, PreferenceReport } from '../../../src/shared/protocol/evaluation';
 
 export function sampleEvaluation(dataFile: string): { report: EvalReport; generations: GenerationLine[] } {
   const rows = [
@@ -19,6 +20,7 @@ export function sampleEvaluation(dataFile: string): { report: EvalReport; genera
     ...aggregate(tuned, { ...opts, forgetting }),
     base_results: aggregate(base, opts),
     comparison: compareRuns(base, tuned, opts),
+    win_rate: winRate(base, tuned),
     meta: { created: '2026-11-25T12:00:00.000Z', model: '/runs/demo/best', base: 'tiny', data: dataFile, unseen_data: null, general: null, generations: 'x.generations.jsonl', max_new_tokens: 16 },
   };
   const score = (r: EvalRecord) => {
@@ -41,4 +43,14 @@ export function writeSampleEvaluation(runDir: string, dataFile: string, stamp = 
   const path = join(evalDir, `${stamp}.json`);
   writeFileSync(path, JSON.stringify({ ...report, meta: { ...report.meta, generations: `${stamp}.generations.jsonl` } }, null, 2));
   return path;
+}
+
+/** A preference evaluation as `eval` saves it: 8 pairs, 6 ranked right; the base is the reference against itself. */
+export function samplePreferenceReport(): PreferenceReport {
+  return {
+    kind: 'preference', n: 8, beta: 0.1, loss_type: 'sigmoid',
+    reward_accuracy: 0.75, reward_margin: 0.125, rewards_chosen: 0.05, rewards_rejected: -0.075, dpo_loss: 0.6321,
+    base: { reward_accuracy: 0, reward_margin: 0, rewards_chosen: 0, rewards_rejected: 0, dpo_loss: Math.LN2 },
+    meta: { created: '2026-11-25T13:00:00.000Z', model: '/runs/dpo/best', base: '/runs/sft/best', data: '/d/prefs-eval.jsonl' },
+  };
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEvaluation, EvaluationFileError } from '../../../src/host/evaluation/loadEvaluation';
 import { failureRecord } from '../../../src/host/evaluation/failureRecords';
-import { sampleEvaluation } from './fixtures';
+import { sampleEvaluation, samplePreferenceReport } from './fixtures';
 
 function scratch(t: { after: (f: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'instruct-evalpanel-'));
@@ -55,4 +55,15 @@ test('failures become preference pairs (expected chosen over the tuned answer) o
   const chat = failureRecord(miss, { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'OWL' }] }, 'preference');
   assert.deepEqual(chat.prompt, [{ role: 'user', content: 'hi' }]);
   assert.equal(failureRecord(miss, null, 'preference').prompt, miss.prompt);
+});
+
+test('a saved preference evaluation loads without generations; a malformed one is refused naming the file and field', async (t) => {
+  const dir = scratch(t);
+  const path = join(dir, 'p.json');
+  writeFileSync(path, JSON.stringify(samplePreferenceReport()));
+  const ev = await loadEvaluation(path, dir);
+  assert.deepEqual({ label: ev.label, generations: ev.generations, skipped: ev.skipped }, { label: 'p.json', generations: [], skipped: 0 });
+  assert.deepEqual(ev.report, samplePreferenceReport());
+  writeFileSync(path, JSON.stringify({ ...samplePreferenceReport(), reward_margin: 'wide' }));
+  await assert.rejects(loadEvaluation(path, dir), (e: Error) => e instanceof EvaluationFileError && e.message.startsWith(path) && /"reward_margin"/.test(e.message));
 });

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  isEvaluationViewState, parseEvalReport, parseGenerationLine, validateEvaluationToHost, validateHostToEvaluation,
+  isEvaluationViewState, isPreferenceReport, parseEvalReport, parseGenerationLine, parseSavedReport, validateEvaluationToHost, validateHostToEvaluation,
 } from '../../../src/shared/protocol/evaluation';
-import { sampleEvaluation } from './fixtures';
+import { sampleEvaluation, samplePreferenceReport } from './fixtures';
 
 test('a report from the metrics core is accepted; a missing meta, a string metric or a bad per_task entry is refused', () => {
   const { report } = sampleEvaluation('/d/eval.jsonl');
@@ -46,4 +46,25 @@ test('panel messages both ways are narrowed on type and checked field by field',
   assert.match(unknown.ok ? '' : unknown.reason, /unknown message type "eval"/);
   assert.equal(isEvaluationViewState({ report: '/r.json', compare: null, sort: 'delta', filter: '' }), true);
   assert.equal(isEvaluationViewState({ report: '/r.json', compare: null, sort: 'random', filter: '' }), false);
+});
+
+test('a saved preference evaluation is told apart by kind and checked field by field; the error names the field', () => {
+  const pref = JSON.parse(JSON.stringify(samplePreferenceReport()));
+  const ok = parseSavedReport(pref);
+  assert.ok(ok.ok && isPreferenceReport(ok.report));
+  const { report } = sampleEvaluation('/d/eval.jsonl');
+  const instr = parseSavedReport(JSON.parse(JSON.stringify(report)));
+  assert.ok(instr.ok && !isPreferenceReport(instr.report), 'an instruction report still parses');
+  const bad = (v: unknown) => { const r = parseSavedReport(v); return r.ok ? '' : r.reason; };
+  assert.match(bad({ ...pref, reward_accuracy: '75%' }), /field "reward_accuracy"/);
+  assert.match(bad({ ...pref, loss_type: 'hinge' }), /field "loss_type"/);
+  assert.match(bad({ ...pref, base: { ...pref.base, dpo_loss: null } }), /field "base"/);
+  assert.match(bad({ ...pref, meta: { ...pref.meta, base: null } }), /field "meta"/);
+  assert.match(bad({ ...pref, n: -1 }), /field "n"/);
+  // Not a preference report without the kind, and not an instruction report either.
+  assert.equal(parseSavedReport({ ...pref, kind: undefined }).ok, false);
+  // The panel gets it with no generations, and refuses it malformed.
+  const ev = { path: '/r/eval/p.json', label: 'p', report: pref, generations: [], skipped: 0 };
+  assert.equal(validateHostToEvaluation({ type: 'show', primary: ev, other: null }).ok, true);
+  assert.equal(validateHostToEvaluation({ type: 'show', primary: { ...ev, report: { ...pref, dpo_loss: 'x' } }, other: null }).ok, false);
 });

@@ -36,10 +36,10 @@ test('every DPO chart line extracts its own split and field, in step order', () 
   assert.deepEqual(extractSeries(rows, 'reward_accuracy', 'eval', 'time'), { x: [2], y: [0.7] });
 });
 
-test('the accuracy panel is fixed to [0, 1]; the reward panel fits its data', () => {
+test('the accuracy panel is a fixed percent axis; the reward panel fits its data', () => {
   const acc = DPO_PANELS.find((p) => p.lines.some((l) => l.field === 'rewards/accuracies'))!;
-  assert.deepEqual(acc.yRange, [0, 1]);
+  assert.equal(acc.percent, true);
   assert.ok(acc.lines.some((l) => l.field === 'reward_accuracy' && l.split === 'eval'));
   const rewards = DPO_PANELS.find((p) => p.lines.some((l) => l.field === 'rewards/chosen'))!;
-  assert.equal(rewards.yRange, undefined);
+  assert.equal(rewards.percent, undefined);
 });

@@ -62,6 +62,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsTail } from '../../../src/core/runs/metricsTail';
 import { readRunSummary } from '../../../src/core/runs/runFolder';
+import { evaluationSummary } from '../../../src/core/runs/evaluationSummary';
+import { sampleEvaluation, samplePreferenceReport, writeSampleEvaluation } from '../evaluation/fixtures';
 
 test('MetricsTail returns only new complete rows and starts over when the file is replaced', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tail-'));
@@ -98,15 +100,42 @@ test('a run summary comes from run.json and metrics.jsonl; a broken run.json is 
   assert.match(broken.error ?? '', /^run\.json: /);
 });
 
-test('the run summary carries the newest saved evaluation, skipping unreadable files', async () => {
+test('the run summary carries the newest saved evaluation, skipping files that are not JSON or not a valid report', async () => {
   const { mkdirSync } = await import('node:fs');
   const dir = mkdtempSync(join(tmpdir(), 'run-eval-'));
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ status: 'finished' }));
-  mkdirSync(join(dir, 'eval'));
-  writeFileSync(join(dir, 'eval', '2026-11-25T10-00-00Z.json'), JSON.stringify({ n: 10, exact_match: 0.2, token_f1: 0.5 }));
-  writeFileSync(join(dir, 'eval', '2026-11-25T11-00-00Z.json'), JSON.stringify({ n: 12, exact_match: 0.75, token_f1: 0.8, comparison: { exact_match: { delta: 0.5 } } }));
-  writeFileSync(join(dir, 'eval', '2026-11-25T11-00-00Z.generations.jsonl'), '{}\n');
+  const older = writeSampleEvaluation(dir, '/d/eval.jsonl', '2026-11-25T11-00-00Z');
+  writeFileSync(join(dir, 'eval', '2026-11-25T11-30-00Z.json'), JSON.stringify({ n: 12, exact_match: 0.75, token_f1: 0.8 }));
+  mkdirSync(join(dir, 'eval'), { recursive: true });
   writeFileSync(join(dir, 'eval', '2026-11-25T12-00-00Z.json'), '{"n": 1');
+  const { report } = sampleEvaluation('/d/eval.jsonl');
   const s = await readRunSummary(dir);
-  assert.deepEqual(s.evaluation, { file: join(dir, 'eval', '2026-11-25T11-00-00Z.json'), n: 12, exactMatch: 0.75, tokenF1: 0.8, exactMatchDelta: 0.5 });
+  assert.deepEqual(s.evaluation, {
+    kind: 'instruction', file: older, n: 4, exactMatch: report.exact_match, tokenF1: report.token_f1,
+    exactMatchDelta: report.comparison!.exact_match!.delta, winRate: { n: 4, wins: 1, losses: 1, ties: 2, win_rate: 0.5 },
+  });
+  assert.equal(evaluationSummary(s.evaluation), 'evaluated EM 50% (+0 pp vs base) · win 50%');
+  const withWins = { ...report, win_rate: { n: 4, wins: 2, losses: 0, ties: 2, win_rate: 0.75 } };
+  writeFileSync(join(dir, 'eval', '2026-11-25T12-30-00Z.json'), JSON.stringify(withWins));
+  const w = await readRunSummary(dir);
+  assert.deepEqual(w.evaluation?.kind === 'instruction' && w.evaluation.winRate, withWins.win_rate);
+  assert.equal(evaluationSummary(w.evaluation), 'evaluated EM 50% (+0 pp vs base) · win 75%');
+});
+
+test('a preference evaluation is the newest: the summary shows reward accuracy, margin and DPO loss vs the base', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'run-pref-'));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ status: 'finished', stage: 'dpo' }));
+  writeSampleEvaluation(dir, '/d/eval.jsonl', '2026-11-25T11-00-00Z');
+  const pref = samplePreferenceReport();
+  const file = join(dir, 'eval', '2026-11-25T13-00-00Z.json');
+  writeFileSync(file, JSON.stringify(pref));
+  const s = await readRunSummary(dir);
+  assert.deepEqual(s.evaluation, { kind: 'preference', file, n: 8, rewardAccuracy: 0.75, rewardMargin: 0.125, dpoLoss: 0.6321, baseDpoLoss: Math.LN2 });
+  assert.equal(evaluationSummary(s.evaluation), 'reward acc 75% · margin +0.125');
+  // A preference report missing a field is not a report: the older instruction evaluation is shown instead.
+  const { dpo_loss: _gone, ...broken } = pref;
+  writeFileSync(file, JSON.stringify(broken));
+  assert.equal((await readRunSummary(dir)).evaluation?.kind, 'instruction');
+  assert.equal(evaluationSummary(undefined), undefined);
+  assert.equal(evaluationSummary({ kind: 'instruction', file, n: 5, exactMatch: 0.6, tokenF1: 0.7, exactMatchDelta: -0.2, winRate: null }), 'evaluated EM 60% (-20 pp vs base)');
 });

@@ -3,14 +3,15 @@
 process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import { defaultRenderer } from '../../../src/core/template';
 import { train } from '../../../src/trainer/train';
 import { readMetrics } from '../../../src/trainer/runFolder';
 import { main } from '../../../src/cli/main';
 import { isCorrect, winRate } from '../../../src/trainer/evaluation/winRate';
-import { parseEvalReport } from '../../../src/shared/protocol/evaluation';
+import { isPreferenceReport, parseEvalReport, parseSavedReport } from '../../../src/shared/protocol/evaluation';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { EvalRow } from '../../../src/shared/protocol/trainer';
 import type { EvalRecord } from '../../../src/core/metrics';
 import { tempDir, toyRecords, writeJsonl } from './helpers';
@@ -59,8 +60,18 @@ test('eval on a preference file: reward accuracy and margin against the base, as
   assert.ok(Math.abs(report.reward_margin - last.reward_margin!) < 1e-4, `${report.reward_margin} vs ${last.reward_margin}`);
   assert.ok(Math.abs(report.dpo_loss - last.loss) < 1e-4);
   assert.ok(report.reward_accuracy > 0.5);
+  // Saved into the run's eval/ like an instruction evaluation, in the protocol's shape; the base scored against itself
+  // has every reward 0, so DPO's starting loss log 2 and no pair ranked right.
+  const saved = parseSavedReport(JSON.parse(readFileSync(report.saved, 'utf8')));
+  assert.ok(saved.ok && isPreferenceReport(saved.report), report.saved);
+  assert.equal(dirname(report.saved), join(out, 'eval'));
+  assert.equal(saved.report.dpo_loss, report.dpo_loss);
+  assert.ok(Math.abs(saved.report.base.dpo_loss - Math.LN2) < 1e-12);
+  assert.deepEqual([saved.report.base.reward_accuracy, saved.report.base.reward_margin], [0, 0]);
   const text = await cli(['eval', '--model', 'run/checkpoint', '--data', 'prefs.jsonl', '--beta', '0.2'], dir);
   assert.match(text.stdout, /^6 preference pairs; .*beta 0\.2, sigmoid loss\nreward accuracy +\d+\.\d%\nreward margin/);
+  assert.match(text.stdout, /\nsaved .*eval.*\.json\n$/);
+  assert.equal(readdirSync(join(out, 'eval')).length, 2, 'a second evaluation never overwrites the first');
 });
 
 test('eval with a base on instruction data reports the win rate on verifiable records', async (t) => {
