@@ -26,7 +26,7 @@ const BODY = `<header><button id="export-png"></button><button id="export-csv"><
 <input id="smoothing" type="range" min="0" max="0.99" step="0.01"><span id="smoothing-value"></span>
 <input id="log-scale" type="checkbox"><select id="x-axis"><option value="step">step</option></select></header>
 <div id="runs"></div><div id="status"></div><div id="chart-loss" class="chart"></div>
-<div class="secondary"><div id="chart-em" class="chart"></div><div id="chart-dpo" class="chart"></div>
+<div class="secondary"><div id="chart-em" class="chart"></div><div id="chart-dpo-rewards" class="chart"></div><div id="chart-dpo-accuracy" class="chart"></div>
 <div id="chart-lr" class="chart"></div><div id="chart-grad" class="chart"></div><div id="chart-speed" class="chart"></div></div>`;
 
 /** Rows as the trainer writes them, for steps [from, to): a noisy decaying loss and an eval row every 100 steps. */

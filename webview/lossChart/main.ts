@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import './style.css';
 import type { MetricsRow } from '../../src/core/runs/metrics';
 import { downsampleMinMax, emaSmooth, extractSeries, type Series, type XAxis } from '../../src/core/runs/series';
+import { DPO_PANELS, isDpoRow } from '../../src/core/runs/dpoSeries';
 import { percent, percentTicks } from '../shared/percent';
 import { isChartViewState, validateHostToChart, type ChartRun, type ChartToHost, type ChartViewState } from '../../src/shared/protocol/lossChart';
 
@@ -61,11 +62,12 @@ interface Panel {
   plot?: uPlot;
   smooth: boolean;
   log: boolean;
-  /** Values are fractions 0–1 (exact match): a fixed 0–100% axis, labels and hover values in percent. */
+  /** Values are fractions 0–1 (exact match, reward accuracy): a fixed 0–100% axis, labels and hover values in percent. */
   percent?: boolean;
+  /** Shown only for runs with DPO statistics. */
+  dpo?: boolean;
 }
 
-const DPO_FIELDS = ['rewards/accuracies', 'rewards/margins'];
 const panels: Panel[] = [
   { el: $('chart-loss'), title: 'loss', smooth: true, log: true, lines: [
     { field: 'loss', split: 'train', label: 'train loss' },
@@ -75,10 +77,7 @@ const panels: Panel[] = [
   { el: $('chart-grad'), title: 'gradient norm', smooth: true, log: true, lines: [{ field: 'grad_norm', split: 'train', label: 'grad norm' }] },
   { el: $('chart-speed'), title: 'tokens / s', smooth: true, log: false, lines: [{ field: 'tokens_per_second', split: 'train', label: 'tokens/s' }] },
   { el: $('chart-em'), title: 'eval exact match', smooth: false, log: false, percent: true, lines: [{ field: 'exact_match', split: 'eval', label: 'exact match' }] },
-  { el: $('chart-dpo'), title: 'DPO rewards', smooth: true, log: false, lines: [
-    { field: 'rewards/accuracies', split: 'train', label: 'reward accuracy' },
-    { field: 'rewards/margins', split: 'train', label: 'reward margin', dash: [6, 4] },
-  ] },
+  ...DPO_PANELS.map((d): Panel => ({ el: $(d.id), title: d.title, smooth: d.smooth, log: false, dpo: true, percent: d.percent, lines: d.lines })),
 ];
 
 /** Merges several (x, y) series onto one sorted x axis, as uPlot wants (gaps are null). */
@@ -106,7 +105,7 @@ function draw(): void {
   const grid = css('--vscode-charts-lines', 'rgba(128,128,128,0.25)');
   const isDpo = shown.some((r) => r.stage === 'dpo' || dpoRuns.has(r.id));
   for (const p of panels) {
-    if (p.el.id === 'chart-dpo' && !isDpo) { p.el.hidden = true; p.plot?.destroy(); p.plot = undefined; continue; }
+    if (p.dpo && !isDpo) { p.el.hidden = true; p.plot?.destroy(); p.plot = undefined; continue; }
     const seriesData: Series[] = [];
     const seriesOpts: uPlot.Series[] = [{ label: view.xAxis }];
     shown.forEach((run, ri) => {
@@ -130,7 +129,7 @@ function draw(): void {
       }
     });
     const hasData = seriesData.some((s) => s.x.length > 0);
-    const hide = !hasData && (p.el.id !== 'chart-loss') || (p.el.id === 'chart-dpo' && !isDpo);
+    const hide = !hasData && (p.el.id !== 'chart-loss') || (p.dpo === true && !isDpo);
     p.el.hidden = hide;
     if (hide) { p.plot?.destroy(); p.plot = undefined; continue; }
     const data = align(seriesData);
@@ -171,6 +170,8 @@ function updateStatus(shown: ChartRun[]): void {
   if (lastTrain) parts.push(`step ${lastTrain.step}`, `loss ${fmt(lastTrain.loss)}`);
   if (lastEval) parts.push(`eval loss ${fmt(lastEval.loss)}`);
   if (typeof lastEval?.exact_match === 'number') parts.push(`exact match ${percent(lastEval.exact_match)}`);
+  if (typeof lastTrain?.['rewards/accuracies'] === 'number') parts.push(`reward accuracy ${percent(lastTrain['rewards/accuracies'], 0)}`, `margin ${fmt(lastTrain['rewards/margins'])}`);
+  if (typeof lastEval?.reward_accuracy === 'number') parts.push(`eval reward accuracy ${percent(lastEval.reward_accuracy)}`);
   status.textContent = parts.join(' · ');
 }
 /** From the end, without copying the rows (a copy of 100k rows per redraw showed in the benchmark). */
@@ -275,7 +276,7 @@ window.addEventListener('message', (e: MessageEvent) => {
       if (m.reset) dpoRuns.delete(m.runId);
       for (const row of m.rows) {
         list.push(row);
-        if (DPO_FIELDS.some((f) => f in row)) dpoRuns.add(m.runId);
+        if (isDpoRow(row)) dpoRuns.add(m.runId);
       }
       rowsByRun.set(m.runId, list);
       break;

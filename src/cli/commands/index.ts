@@ -12,6 +12,7 @@ import { evalCommand } from './eval';
 import { generateCommand } from './generate';
 import { demoCommand } from './demo';
 import { exportCommand } from './export';
+import { synthCommand } from './synth';
 
 export const commands: CliCommand[] = [
   benchTrain,
@@ -26,4 +27,5 @@ export const commands: CliCommand[] = [
   generateCommand,
   demoCommand,
   exportCommand,
+  synthCommand,
 ];

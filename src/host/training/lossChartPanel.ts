@@ -33,7 +33,8 @@ const BODY = `
 <div id="chart-loss" class="chart"></div>
 <div class="secondary">
   <div id="chart-em" class="chart"></div>
-  <div id="chart-dpo" class="chart"></div>
+  <div id="chart-dpo-rewards" class="chart"></div>
+  <div id="chart-dpo-accuracy" class="chart"></div>
   <div id="chart-lr" class="chart"></div>
   <div id="chart-grad" class="chart"></div>
   <div id="chart-speed" class="chart"></div>

@@ -65,10 +65,9 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingServ
       const doc = await vscode.workspace.openTextDocument(file);
       try {
         const c = parseRunConfig(doc.getText(), file.fsPath);
-        if (c.stage !== 'sft') { void vscode.window.showWarningMessage(`${file.fsPath}: stage "${c.stage}" is not available in this version; use "sft".`); return; }
         const resume = await fs.access(join(c.out, 'checkpoint')).then(() => true, () => false);
         run({
-          data: c.data, eval: c.eval, evalFraction: c.evalFraction, out: c.out, model: c.model, resume,
+          data: c.data, eval: c.eval, evalFraction: c.evalFraction, out: c.out, model: c.model, resume, stage: c.stage,
           ...(c.template === undefined ? {} : { template: c.template }),
           skipInvalid: c.skipInvalid, includeRejected: c.includeRejected, overrides: { ...PRESETS[c.preset], ...(c.evalFraction === undefined ? {} : { evalFraction: c.evalFraction }), ...c.training },
         });

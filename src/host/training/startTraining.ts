@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { TrainRequest } from '../../shared/protocol/trainer';
 import { PRESETS } from '../../trainer/config';
 import type { ValidationSummary } from '../../shared/protocol/datasetWorker';
+import { stageChoice } from './stageChoice';
 
 export interface TrainingChoices {
   model: string;
@@ -40,6 +41,8 @@ export async function askTrainingRequest(state: vscode.Memento, dataset: string,
     }
     if (choice !== 'Train on Valid Records Only') return undefined;
   }
+  const stage = await askStage(summary);
+  if (!stage) return undefined;
   const last: TrainingChoices = { ...DEFAULT_CHOICES, ...state.get<Partial<TrainingChoices>>(STATE_KEY, {}) };
   const choices: TrainingChoices = { ...last, custom: { ...last.custom } };
 
@@ -102,7 +105,22 @@ export async function askTrainingRequest(state: vscode.Memento, dataset: string,
   if (out === undefined) return undefined;
 
   await state.update(STATE_KEY, choices);
-  return requestFromChoices(dataset, out.trim(), choices, summary.errors > 0);
+  return { ...requestFromChoices(dataset, out.trim(), choices, summary.errors > 0), stage };
+}
+
+/** SFT or DPO, from the dataset's format (see stageChoice.ts); asks only when the data allows both. */
+async function askStage(summary: ValidationSummary): Promise<'sft' | 'dpo' | undefined> {
+  const choice = stageChoice(summary);
+  if (choice.kind === 'fixed') return choice.stage;
+  if (choice.kind === 'mixed') {
+    const go = await vscode.window.showWarningMessage(choice.message, { modal: true }, choice.stage === 'dpo' ? 'Train DPO on the Pairs' : 'Train SFT on the Instructions');
+    return go ? choice.stage : undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    choice.options.map((o) => ({ label: o.label, detail: o.detail, stage: o.stage })),
+    { placeHolder: 'Training stage: this dataset holds preference pairs', ignoreFocusOut: true },
+  );
+  return pick?.stage;
 }
 
 export function requestFromChoices(dataset: string, out: string, c: TrainingChoices, skipInvalid: boolean): TrainRequest {
