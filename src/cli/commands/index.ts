@@ -11,6 +11,7 @@ import { trainCommand } from './train';
 import { evalCommand } from './eval';
 import { generateCommand } from './generate';
 import { demoCommand } from './demo';
+import { exportRunCommand } from './exportRun';
 
 export const commands: CliCommand[] = [
   benchTrain,
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   evalCommand,
   generateCommand,
   demoCommand,
+  exportRunCommand,
 ];
