@@ -63,7 +63,9 @@ function renderSft(renderer: TemplateRenderer, record: Record<string, unknown>):
 
 /** A pair as one shared prompt and the two completions, cut where the chosen rendering's trained text starts. */
 function renderPair(renderer: TemplateRenderer, record: Record<string, unknown>): { prompt: string; chosen: string; rejected: string } {
-  const { chosen, rejected } = renderer.renderPreference(record);
+  // A conversation prompt with plain-text answers: each answer is the assistant's next turn.
+  const asTurn = (v: unknown) => (Array.isArray(record.prompt) && typeof v === 'string' ? [{ role: 'assistant', content: v }] : v);
+  const { chosen, rejected } = renderer.renderPreference({ ...record, chosen: asTurn(record.chosen), rejected: asTurn(record.rejected) });
   const c = chosen.trainSpans[0];
   const r = rejected.trainSpans[0];
   if (!c || !r) throw new Error('a completion has no trained span');
