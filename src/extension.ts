@@ -5,6 +5,7 @@ import { registerDatasetFeatures } from './host/dataset/registerDatasetFeatures'
 import { registerTraining } from './host/training/registerTraining';
 import { registerTemplateEditor } from './host/templateEditor/registerTemplateEditor';
 import { registerEvaluation } from './host/evaluation/registerEvaluation';
+import { registerExportRun } from './host/exportRun/registerExportRun';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTraining(context);
   registerTemplateEditor(context);
   registerEvaluation(context);
+  registerExportRun(context);
   // Features register here as they land (see src/host).
 }
 
