@@ -80,9 +80,12 @@ export function axolotlConfig(plan: ExportPlan): string {
   entries.push({ key: 'output_dir', value: plan.outputDir });
 
   entries.push({ key: 'sequence_len', value: s.contextLength, blankBefore: true });
-  entries.push({ key: 'sample_packing', value: s.packing });
-  if (s.packing) entries.push({ key: 'pad_to_sequence_len', value: true });
-  entries.push({ key: 'train_on_inputs', value: false, comment: 'Loss on responses only, as the local run.' });
+  // Packing and input masking are SFT settings; DPO scores whole completions of unpacked pairs.
+  if (src.stage === 'sft') {
+    entries.push({ key: 'sample_packing', value: s.packing });
+    if (s.packing) entries.push({ key: 'pad_to_sequence_len', value: true });
+    entries.push({ key: 'train_on_inputs', value: false, comment: 'Loss on responses only, as the local run.' });
+  }
 
   if (src.lora) {
     const t = loraTargets(plan);

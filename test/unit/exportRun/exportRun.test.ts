@@ -169,6 +169,7 @@ test('a DPO run: rl dpo with the pairs rendered once for both targets, and a TRL
     const cfg = parseYaml(ax.files.get('axolotl.yml')!);
     assert.equal(cfg.rl, 'ipo');
     assert.equal(cfg.rl_beta, 0.25);
+    assert.equal(cfg.sample_packing, undefined, 'no packing for pairs');
     const [ds] = cfg.datasets as Obj[];
     assert.equal(ds.path, 'data/train.pairs.jsonl');
     assert.equal(ds.split, 'train');
