@@ -1,5 +1,6 @@
 // The Axolotl config (axolotl.yml): the run's settings under Axolotl's key names (docs/config-reference.qmd),
 // each dataset with the `type` its format needs, LoRA and DPO when the run used them.
+import { dirname, resolve } from 'node:path';
 import type { DatasetFormat } from '../dataset/types';
 import type { PresetName } from '../template/index';
 import { baseModelValue, loraTargets, type DataPaths, type ExportPlan } from './plan';
@@ -51,7 +52,8 @@ export function axolotlConfig(plan: ExportPlan): string {
   const formats = [plan.train.format, plan.eval?.format].filter(Boolean);
   if (src.stage === 'sft' && formats.includes('chat') && plan.chatTemplate !== null) {
     const named = src.template.preset ? AXOLOTL_CHAT_TEMPLATES[src.template.preset] : undefined;
-    if (named) entries.push({ key: 'chat_template', value: named, blankBefore: true, comment: `The run's template (${src.template.preset}) under Axolotl's name for it.` });
+    if (templateIsBaseModels(plan)) entries.push({ key: 'chat_template', value: 'tokenizer_default', blankBefore: true, comment: "The run rendered with the base model's own chat template." });
+    else if (named) entries.push({ key: 'chat_template', value: named, blankBefore: true, comment: `The run's template (${src.template.preset}) under Axolotl's name for it.` });
     else {
       entries.push({
         key: 'chat_template_jinja',
@@ -123,6 +125,15 @@ export function axolotlConfig(plan: ExportPlan): string {
     'Run from this folder: axolotl train axolotl.yml   (see README.md for multi-GPU and DeepSpeed)',
   ];
   return yamlDocument(entries, header) + '\n# DeepSpeed ZeRO-2 (optional): uncomment to shard optimizer states and gradients across GPUs.\n# deepspeed: deepspeed_zero2.json\n';
+}
+
+/** The run's template came from the base model folder itself (its tokenizer_config.json or chat_template.jinja). */
+function templateIsBaseModels(plan: ExportPlan): boolean {
+  const m = plan.source.model;
+  const ref = plan.source.template.ref;
+  if (m.kind !== 'folder' || !ref || plan.baseModel !== m.path) return false;
+  const path = resolve(ref.replace(/#[^/\\]*$/, ''));
+  return path === m.path || dirname(path) === m.path;
 }
 
 function round(x: number): number {

@@ -276,6 +276,13 @@ test('the base model: the built-in model gets a loud placeholder, an HF folder i
     const run2 = makeRun(join(s.dir), { data: 'alpaca.jsonl', model: hf });
     const fromFolder = await exportFiles(run2, { to: 'axolotl' });
     assert.equal(parseYaml(fromFolder.files.get('axolotl.yml')!).base_model, hf);
+
+    // A chat run that rendered with the base model's own template names it as the tokenizer's default.
+    const tmpl = "{% for m in messages %}{{ '<' + m.role + '>' + m.content + '</s>' }}{% endfor %}";
+    const run4 = makeRun(s.dir, { data: 'chat.jsonl', model: hf, template: { ref: join(hf, 'tokenizer_config.json'), spec: { template: tmpl, templateName: 'tokenizer_config.json[chat_template]' } } });
+    const own = parseYaml((await exportFiles(run4, { to: 'axolotl' })).files.get('axolotl.yml')!);
+    assert.equal(own.chat_template, 'tokenizer_default');
+    assert.equal(own.chat_template_jinja, undefined);
     assert.match(fromFolder.files.get('axolotl.yml')!, /HuggingFaceTB\/SmolLM-135M/);
 
     const ck = join(s.dir, 'older-run', 'checkpoint');
