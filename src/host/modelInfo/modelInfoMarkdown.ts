@@ -24,7 +24,7 @@ function cell(s: string): string {
 
 /** The first lines of a chat template, for a glance (the whole thing opens in the template editor). */
 export function templateHead(template: string, lines = 6): { text: string; more: number } {
-  const all = template.split('\n');
+  const all = template.replace(/\s+$/, '').split('\n');
   return { text: all.slice(0, lines).join('\n'), more: Math.max(0, all.length - lines) };
 }
 
