@@ -49,6 +49,13 @@ export interface TrainConfig {
   seed: number;
   /** Compute threads for the engine (0 = all cores). */
   threads: number;
+  // DPO (stage dpo; TRL's DPOConfig names in brackets)
+  /** Strength of the pull towards the reference model [beta]. */
+  dpoBeta: number;
+  /** `sigmoid` (the DPO paper) or `ipo` (Azar et al.) [loss_type]. */
+  dpoLoss: string;
+  /** Assumed fraction of flipped preference labels, conservative DPO; sigmoid loss only [label_smoothing]. */
+  dpoLabelSmoothing: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -80,6 +87,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
   checkpointEvery: 200,
   seed: 1337,
   threads: 0,
+  dpoBeta: 0.1,
+  dpoLoss: 'sigmoid',
+  dpoLabelSmoothing: 0,
 };
 
 /** Presets named in the UI: `quick` for a first look, `standard` as the defaults. */
@@ -110,6 +120,10 @@ export function resolveConfig(overrides: Overrides, base: TrainConfig = DEFAULT_
   if (cfg.dModel % cfg.nHeads !== 0) throw new ConfigError(`dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads})`);
   if (!(cfg.evalFraction >= 0 && cfg.evalFraction < 1)) throw new ConfigError(`evalFraction must be in [0, 1), got ${cfg.evalFraction}`);
   if (cfg.steps === 0 && cfg.epochs === 0 && cfg.maxMinutes === 0) throw new ConfigError('say how long to train: steps, epochs or maxMinutes');
+  if (!(cfg.dpoBeta > 0)) throw new ConfigError(`dpoBeta must be positive, got ${cfg.dpoBeta}`);
+  if (cfg.dpoLoss !== 'sigmoid' && cfg.dpoLoss !== 'ipo') throw new ConfigError(`dpoLoss must be "sigmoid" or "ipo", got ${JSON.stringify(cfg.dpoLoss)}`);
+  if (!(cfg.dpoLabelSmoothing >= 0 && cfg.dpoLabelSmoothing < 0.5)) throw new ConfigError(`dpoLabelSmoothing must be in [0, 0.5), got ${cfg.dpoLabelSmoothing}`);
+  if (cfg.dpoLoss === 'ipo' && cfg.dpoLabelSmoothing > 0) throw new ConfigError('dpoLabelSmoothing applies to the sigmoid loss only, not ipo');
   for (const [task, w] of Object.entries(cfg.taskWeights)) if (!(w >= 0)) throw new ConfigError(`task weight for "${task}" must be zero or more, got ${w}`);
   return cfg;
 }

@@ -18,13 +18,15 @@ export function progressBar(p: Extract<ChildToParent, { type: 'progress' }>, wid
 
 export function metricsLine(r: MetricsRow, totalSteps: number): string {
   const tasks = r.per_task ? '  ' + Object.entries(r.per_task).map(([t, l]) => `${t} ${l.toFixed(3)}`).join(', ') : '';
-  return `step ${r.step}/${totalSteps || '?'}  loss ${r.loss.toFixed(4)}  lr ${r.lr.toExponential(2)}  grad ${r.grad_norm.toFixed(2)}  ${Math.round(r.tokens_per_second).toLocaleString('en')} tok/s  ${formatDuration(r.elapsed_s)}${tasks}`;
+  const dpo = r['rewards/accuracies'] !== undefined ? `  reward acc ${pct(r['rewards/accuracies'])}  margin ${(r['rewards/margins'] ?? 0).toFixed(3)}` : '';
+  return `step ${r.step}/${totalSteps || '?'}  loss ${r.loss.toFixed(4)}${dpo}  lr ${r.lr.toExponential(2)}  grad ${r.grad_norm.toFixed(2)}  ${Math.round(r.tokens_per_second).toLocaleString('en')} tok/s  ${formatDuration(r.elapsed_s)}${tasks}`;
 }
 
 export function evalLine(r: EvalRow): string {
   const em = r.exact_match === null ? '' : `  exact match ${pct(r.exact_match)}`;
   const split = r.seen && r.unseen ? `  (seen ${pct(r.seen.exact_match)}, unseen ${pct(r.unseen.exact_match)})` : '';
-  return `eval at step ${r.step}: loss ${r.loss.toFixed(4)}${em}${split}`;
+  const dpo = r.reward_accuracy !== undefined ? `  reward accuracy ${pct(r.reward_accuracy)}  margin ${(r.reward_margin ?? 0).toFixed(3)}` : '';
+  return `eval at step ${r.step}: loss ${r.loss.toFixed(4)}${em}${dpo}${split}`;
 }
 
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

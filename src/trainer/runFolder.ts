@@ -3,11 +3,13 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from './engine/types';
-import type { EvalRow, MetricsRow, RunStatus } from '../shared/protocol/trainer';
+import type { EvalRow, MetricsRow, RunStatus, TrainStage } from '../shared/protocol/trainer';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 
 export interface RunInfo {
   status: RunStatus;
+  /** What the run trains (absent in runs from before stages: sft). */
+  stage?: TrainStage;
   dataset: string;
   eval: string | null;
   model: string;

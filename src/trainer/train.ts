@@ -16,6 +16,7 @@ import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, ty
 import { TaskSampler } from './sampler';
 import { learningRate } from './schedule';
 import { resolveModelDir } from './modelDir';
+import { trainDpo } from './dpo/train';
 
 export type EngineFactory = (opts: { config: GptConfig; seed: number; params?: NamedArrays; threads?: number }) => Engine | Promise<Engine>;
 
@@ -42,6 +43,7 @@ export class RunFolderError extends Error {}
 const CALIBRATION_STEPS = 10;
 
 export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
+  if (req.stage === 'dpo') return trainDpo(req, hooks);
   const now = hooks.now ?? (() => performance.now() / 1000);
   const log = (message: string, level: 'info' | 'warn' = 'info') => hooks.emit({ type: 'log', level, message });
   const t0 = now();
@@ -51,6 +53,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const previousRun = readRunInfo(req.out);
   if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
   const ckDir = existingCheckpointDir(paths.checkpoint);
+  if (previousRun && (previousRun.stage ?? 'sft') !== 'sft') throw new RunFolderError(`${req.out} holds a ${previousRun.stage} run; resume it with --stage ${previousRun.stage} or choose another --out (nothing was overwritten)`);
   if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
   if (previousRun?.status === 'running' && previousRun.pid && previousRun.pid !== process.pid && processAlive(previousRun.pid)) {
     throw new RunFolderError(`${req.out} is in use by a running trainer (pid ${previousRun.pid})`);

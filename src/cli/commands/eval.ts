@@ -1,6 +1,7 @@
 // `instruct-studio eval`: every metric of a saved model on a dataset (exact match, token F1, ROUGE-L, BLEU, loss,
 // perplexity, IFEval checks; per task, seen vs unseen), optionally against the base model and with the forgetting
-// probe; saved beside the run as eval/<timestamp>.json and .generations.jsonl.
+// probe; saved beside the run as eval/<timestamp>.json and .generations.jsonl. On a preference file (prompt/chosen/
+// rejected) it reports DPO's reward accuracy and margin against the base model instead (printed, not saved).
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
@@ -12,6 +13,8 @@ import { EvaluationCancelled } from '../../trainer/evaluation/scoreModel';
 import { GeneralTextError } from '../../trainer/evaluation/generalText';
 import { runFolderOf, saveEvaluation } from '../../trainer/evaluation/saveReport';
 import { evalTable } from '../../trainer/evaluation/table';
+import { preferenceTable, runPreferenceEvaluation } from '../../trainer/evaluation/preference';
+import { loadDatasetFile } from '../../core/dataset';
 import { requireFile, templateOverride } from './trainSupport';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +25,8 @@ export const evalCommand: CliCommand = {
   usage: '--model DIR --data FILE [--unseen FILE] [--general FILE] [--base DIR|tiny] [--template T] [--out DIR] [--limit N] [--json]',
   flags: {
     model: { type: 'string', description: 'a model folder or a run folder (its best/ weights)', valueName: 'DIR' },
-    data: { type: 'string', description: 'records with reference responses (JSONL)', valueName: 'FILE' },
+    data: { type: 'string', description: 'records with reference responses (JSONL); or preference pairs: reward accuracy vs the base', valueName: 'FILE' },
+    beta: { type: 'number', description: 'preference data: the DPO beta of the rewards (default: the run\'s, else 0.1)', valueName: 'X' },
     template: { type: 'string', description: 'render with this template instead of the one the model was trained with', valueName: 'T' },
     unseen: { type: 'string', description: 'a second eval file from tasks or instructions never seen in training', valueName: 'FILE' },
     general: { type: 'string', description: 'general text: perplexity before (base) and after (tuned) = forgetting', valueName: 'FILE' },
@@ -54,6 +58,16 @@ export const evalCommand: CliCommand = {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     try {
+      if (await isPreferenceFile(data)) {
+        if (unseen || general) throw new UsageError('--unseen and --general apply to instruction data, not to a preference file');
+        if (f.beta !== undefined && !(typeof f.beta === 'number' && f.beta > 0)) throw new UsageError(`--beta must be a positive number, got ${f.beta}`);
+        const report = await runPreferenceEvaluation(
+          { model, data, base, beta: f.beta as number | undefined, limit, skipInvalid: f['skip-invalid'] === true },
+          { renderer, shouldStop: () => cancelled, log: f.json ? undefined : (m) => io.stderr(`${m}\n`) },
+        );
+        io.stdout(f.json ? JSON.stringify(report) + '\n' : preferenceTable(report));
+        return 0;
+      }
       const { report, generations } = await runEvaluation(
         { model, data, unseen, general, base, maxNewTokens, limit, skipInvalid: f['skip-invalid'] === true },
         {
@@ -83,6 +97,12 @@ export const evalCommand: CliCommand = {
     }
   },
 };
+
+/** A file whose first record in a known format is a preference pair (or ranking). */
+async function isPreferenceFile(file: string): Promise<boolean> {
+  const { records } = await loadDatasetFile(file, { nearDuplicates: false });
+  return records.find((r) => r.format !== undefined)?.format === 'preference';
+}
 
 export function positiveInt(v: unknown, flag: string): number | undefined {
   if (v === undefined) return undefined;

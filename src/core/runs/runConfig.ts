@@ -17,7 +17,7 @@ export interface RunConfigFile {
   /** The chat template to render records with: a preset name, or a .jinja / tokenizer_config.json[#name] / model folder path. */
   template?: string;
   /** Training settings by name (lr, steps, epochs, batchSize, maxMinutes, seed, …), as the trainer's config. */
-  training?: Record<string, number | boolean | Record<string, number>>;
+  training?: Record<string, number | boolean | string | Record<string, number>>;
 }
 
 export interface ResolvedRunConfig {
@@ -32,7 +32,7 @@ export interface ResolvedRunConfig {
   includeRejected: boolean;
   /** A preset name as written, or an absolute path (`#name` kept); undefined: the default rendering. */
   template?: string;
-  training: Record<string, number | boolean | Record<string, number>>;
+  training: Record<string, number | boolean | string | Record<string, number>>;
 }
 
 export class RunConfigError extends Error {
@@ -41,6 +41,8 @@ export class RunConfigError extends Error {
   }
 }
 
+/** Training settings whose values are words, not numbers (src/trainer/config.ts). */
+const STRING_SETTINGS = new Set(['dpoLoss']);
 const KEYS = new Set(['$schema', 'data', 'eval', 'evalFraction', 'model', 'out', 'preset', 'stage', 'skipInvalid', 'includeRejected', 'template', 'training', 'description']);
 
 export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
@@ -83,10 +85,15 @@ export function parseRunConfig(text: string, file: string): ResolvedRunConfig {
   if (o.training !== undefined) {
     if (typeof o.training !== 'object' || o.training === null || Array.isArray(o.training)) throw new RunConfigError(file, 'training', 'must be an object of settings');
     for (const [k, v] of Object.entries(o.training as Record<string, unknown>)) {
+      if (STRING_SETTINGS.has(k)) {
+        if (typeof v !== 'string') throw new RunConfigError(file, `training.${k}`, 'must be a string');
+        training[k] = v;
+        continue;
+      }
       const ok = typeof v === 'number' || typeof v === 'boolean'
         || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((w) => typeof w === 'number'));
       if (!ok) throw new RunConfigError(file, `training.${k}`, 'must be a number, true/false, or an object of numbers');
-      training[k] = v as number | boolean | Record<string, number>;
+      training[k] = v as number | boolean | string | Record<string, number>;
     }
   }
   return {

@@ -18,10 +18,22 @@ export interface EvalMeta {
   max_new_tokens: number;
 }
 
+/** Tuned vs base on verifiable records: a win is tuned right and base wrong (see src/trainer/evaluation/winRate.ts). */
+export interface WinRate {
+  n: number;
+  wins: number;
+  losses: number;
+  ties: number;
+  /** (wins + ties / 2) / n */
+  win_rate: number;
+}
+
 /** The core's results for the tuned model, with the base model's and the paired comparison when a base was given. */
 export interface EvalReport extends EvalResults {
   base_results: EvalResults | null;
   comparison: Comparison | null;
+  /** Tuned vs base on verifiable records (a reference answer or checks); absent without a base or such records. */
+  win_rate?: WinRate | null;
   meta: EvalMeta;
 }
 
@@ -60,7 +72,9 @@ const results: Check = (v) => summary(v) && isObj(v) && isObj(v.per_task) && Obj
 const meta = shape({
   created: str, model: str, base: nullable(str), data: str, unseen_data: nullable(str), general: nullable(str), generations: nullable(str), max_new_tokens: num,
 });
-const report: Check = (v) => results(v) && isObj(v) && nullable(results)(v.base_results) && nullable(isObj)(v.comparison) && meta(v.meta);
+const winRate = shape({ n: index, wins: index, losses: index, ties: index, win_rate: num });
+const report: Check = (v) => results(v) && isObj(v) && nullable(results)(v.base_results) && nullable(isObj)(v.comparison) && meta(v.meta)
+  && (v.win_rate === undefined || nullable(winRate)(v.win_rate));
 
 /** The report read from a file, or why it is not one (the caller names the file). */
 export function parseEvalReport(v: unknown): { ok: true; report: EvalReport } | { ok: false; reason: string } {

@@ -22,9 +22,29 @@ export interface TrainRequest {
   template?: string;
   /** Plain config values overriding the preset (see src/trainer/config.ts). */
   overrides: Record<string, number | boolean | string | Record<string, number>>;
+  /** What is trained: supervised fine-tuning (absent = sft), DPO on preference pairs, or pretraining on raw text. */
+  stage?: TrainStage;
 }
 
-export interface MetricsRow {
+export type TrainStage = 'sft' | 'dpo' | 'pretrain';
+export const TRAIN_STAGES: readonly TrainStage[] = ['sft', 'dpo', 'pretrain'];
+
+/** DPO's per-step statistics, named as TRL logs them (means over the step's pairs; rewards are β·(policy − reference) log-probs). */
+export interface DpoMetrics {
+  'rewards/chosen'?: number;
+  'rewards/rejected'?: number;
+  /** Fraction of pairs whose chosen reward exceeds the rejected one. */
+  'rewards/accuracies'?: number;
+  'rewards/margins'?: number;
+  /** Summed log-probability of the chosen / rejected response under the policy. */
+  'logps/chosen'?: number;
+  'logps/rejected'?: number;
+}
+
+export const DPO_METRICS = ['rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected'] as const;
+
+/** `loss` is the DPO loss in a DPO run, which also fills the DpoMetrics fields. */
+export interface MetricsRow extends DpoMetrics {
   step: number;
   epoch: number;
   loss: number;
@@ -54,6 +74,10 @@ export interface EvalRow {
   /** Records marked `unseen: true` (paraphrased instructions) against the rest. */
   seen?: TaskScore;
   unseen?: TaskScore;
+  /** DPO runs (where `loss` is the eval DPO loss): fraction of held-out pairs ranked right by the implicit reward. */
+  reward_accuracy?: number;
+  /** DPO runs: mean chosen − rejected reward over the held-out pairs. */
+  reward_margin?: number;
 }
 
 export interface GenerationSample {
@@ -94,6 +118,7 @@ const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
     request: shape({
       data: str, eval: optional(str), evalFraction: optional(num), out: str, model: str,
       resume: bool, skipInvalid: bool, includeRejected: bool, overrides: record(overrideValue), template: optional(str),
+      stage: optional(oneOf(...TRAIN_STAGES)),
     }),
   },
   cancel: {},
@@ -102,12 +127,16 @@ const parentFields: Record<ParentToChild['type'], Record<string, Check>> = {
 const childFields: Record<ChildToParent['type'], Record<string, Check>> = {
   progress: { step: num, totalSteps: num, loss: num, tokensPerSecond: num, etaSeconds: finiteOrNull, elapsedSeconds: num },
   metrics: {
-    row: shape({ step: num, epoch: num, loss: num, lr: num, grad_norm: num, tokens_per_second: num, elapsed_s: num, per_task: optional(record(num)) }),
+    row: shape({
+      step: num, epoch: num, loss: num, lr: num, grad_norm: num, tokens_per_second: num, elapsed_s: num, per_task: optional(record(num)),
+      ...Object.fromEntries(DPO_METRICS.map((k) => [k, optional(num)])),
+    }),
   },
   eval: {
     row: shape({
       split: oneOf('eval'), step: num, epoch: num, elapsed_s: num, loss: num, exact_match: finiteOrNull,
       per_task: optional(record(taskScore)), seen: optional(taskScore), unseen: optional(taskScore),
+      reward_accuracy: optional(num), reward_margin: optional(num),
     }),
     samples: (v) => Array.isArray(v) && v.every(shape({ task: str, prompt: str, expected: str, output: str, unseen: bool })),
   },

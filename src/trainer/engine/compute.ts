@@ -9,6 +9,8 @@ export interface Compute {
   /** Adds the gradient of Σ wᵢ·lossᵢ over all micro-batches into `grad`. */
   gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult>;
   loss(batch: Batch): Promise<GradientResult>;
+  /** Σ wᵢ·lossᵢ of each row of the batch. */
+  rowLosses(batch: Batch): Promise<Float32Array>;
   lastLogits(sequences: number[][]): Promise<Float32Array[]>;
   /** The master weights were written: replicas must re-upload before their next use. */
   weightsChanged(): void;

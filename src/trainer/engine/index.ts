@@ -2,7 +2,7 @@
 // plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
 // batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
 import { availableParallelism } from 'node:os';
-import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo } from './types';
+import type { Batch, Engine, EngineState, GenerationOptions, GenerationSession, GptConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
 import { initParams, paramLayout, resolveConfig, toNamed, fromNamed, type ParamLayout, type ResolvedConfig } from './params';
 import { AdamW, clipFactor, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
@@ -79,9 +79,11 @@ class GptEngine implements Engine {
     this.grad = new Float32Array(layout.total);
   }
 
-  async trainStep(microBatches: Batch[], opt: OptimizerSettings): Promise<StepResult> {
+  async trainStep(microBatches: Batch[], opt: OptimizerSettings, options: TrainStepOptions = {}): Promise<StepResult> {
     return this.exclusive(async () => {
       validateSettings(opt);
+      const { normalizer } = options;
+      if (normalizer !== undefined && !(Number.isFinite(normalizer) && normalizer > 0)) throw new Error(`trainStep normalizer must be a positive number, got ${normalizer}`);
       if (microBatches.length === 0) throw new Error('trainStep needs at least one micro-batch');
       for (const b of microBatches) validateBatch(b);
       const grad = this.grad;
@@ -89,14 +91,15 @@ class GptEngine implements Engine {
       const { lossSum, weightSum } = await this.compute.gradients(microBatches, grad);
       const tokens = microBatches.reduce((n, b) => n + b.batchSize * b.seqLen, 0);
       // Nothing to learn from (every token masked): no update, no optimizer step.
-      if (weightSum === 0) return { loss: 0, gradNorm: 0, trainedTokens: 0, tokens };
-      const inv = 1 / weightSum;
+      if (weightSum === 0 && normalizer === undefined) return { loss: 0, gradNorm: 0, trainedTokens: 0, tokens };
+      const divisor = normalizer ?? weightSum;
+      const inv = 1 / divisor;
       for (let i = 0; i < grad.length; i++) grad[i] *= inv;
       const { norm, scale } = clipFactor(grad, opt.clipNorm);
       if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (lower the learning rate?)`);
       this.optimizer.update(this.params, grad, opt, scale);
       this.weightsChanged();
-      return { loss: lossSum / weightSum, gradNorm: norm, trainedTokens: weightSum, tokens };
+      return { loss: lossSum / divisor, gradNorm: norm, trainedTokens: weightSum, tokens };
     });
   }
 
@@ -105,6 +108,13 @@ class GptEngine implements Engine {
       validateBatch(batch);
       const r = await this.compute.loss(batch);
       return { lossSum: r.lossSum, tokens: r.weightSum };
+    });
+  }
+
+  async rowLosses(batch: Batch): Promise<Float32Array> {
+    return this.exclusive(async () => {
+      validateBatch(batch);
+      return this.compute.rowLosses(batch);
     });
   }
 

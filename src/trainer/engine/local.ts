@@ -29,6 +29,10 @@ export class LocalCompute implements Compute {
     return this.replica.loss({ batch, start: 0, end: batch.batchSize });
   }
 
+  async rowLosses(batch: Batch): Promise<Float32Array> {
+    return this.replica.rowLosses({ batch, start: 0, end: batch.batchSize });
+  }
+
   async lastLogits(sequences: number[][]): Promise<Float32Array[]> {
     return sequences.map((s) => this.replica.lastLogits(s));
   }

@@ -134,6 +134,27 @@ export class GptReplica {
     return { lossSum, weightSum };
   }
 
+  /** Σₜ wₜ·nllₜ of each row, no gradients (DPO's sequence log-probabilities are their negatives). */
+  rowLosses(slice: RowSlice): Float32Array {
+    const w = this.weights();
+    const { tf } = this;
+    const T = slice.batch.seqLen;
+    const { tokens: x0, mask, targets, weights, rows } = this.inputs(slice, true);
+    const perToken = tf.tidy(() => {
+      const f = this.forward(w, x0, mask, rows, T, false);
+      return ops.crossEntropy(tf, f.logits, targets, weights).weighted.dataSync() as Float32Array;
+    });
+    tf.dispose([x0, targets, weights]);
+    if (mask !== this.causalMask?.mask) mask.dispose();
+    const out = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let t = 0; t < T; t++) sum += perToken[r * T + t];
+      out[r] = sum;
+    }
+    return out;
+  }
+
   /** Logits after the last token of one sequence (at most contextLength tokens). */
   lastLogits(sequence: readonly number[]): Float32Array {
     const { tf } = this;
@@ -215,11 +236,11 @@ export class GptReplica {
     if (withTargets) {
       for (let i = 0; i < n; i++) {
         const wi = batch.weights[base + i];
-        if (!(wi >= 0) || !Number.isFinite(wi)) throw new Error(`loss weight ${wi} must be a finite number ≥ 0`);
+        if (!Number.isFinite(wi)) throw new Error(`loss weight ${wi} must be a finite number`);
         const y = batch.targets[base + i];
-        if (wi > 0 && !(y >= 0 && y < V)) throw new Error(`target id ${y} is outside the vocabulary (0..${V - 1})`);
+        if (wi !== 0 && !(y >= 0 && y < V)) throw new Error(`target id ${y} is outside the vocabulary (0..${V - 1})`);
         // A target that is never trained may be anything (e.g. -1 padding); one-hot of -1 is an all-zero row.
-        tgt[i] = wi > 0 ? y : -1;
+        tgt[i] = wi !== 0 ? y : -1;
         wts[i] = wi;
         weightSum += wi;
       }

@@ -179,17 +179,19 @@ export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: At
 }
 
 /**
- * Weighted cross-entropy from logits [N, V]: returns the summed loss Σ wᵢ·nllᵢ and d(sum)/dlogits.
- * Rows with weight 0 contribute nothing, to the loss or the gradient.
+ * Weighted cross-entropy from logits [N, V]: returns the summed loss Σ wᵢ·nllᵢ, the weighted loss of each position
+ * (wᵢ·nllᵢ), and d(sum)/dlogits. Rows with weight 0 contribute nothing, to the loss or the gradient. Weights may be
+ * negative: descending the sum then pushes that token's probability down (DPO's rejected responses).
  */
-export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; dlogits: Tensor2D } {
+export function crossEntropy(tf: Tf, logits: Tensor2D, targets: Tensor1D, weights: Tensor1D): { lossSum: Tensor; weighted: Tensor1D; dlogits: Tensor2D } {
   const V = logits.shape[1];
   const shifted = tf.sub(logits, tf.max(logits, -1, true));
   const logp = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), -1, true)));
   // Cast rather than oneHot(..., 'float32'): the wasm kernel returns all zeros for a float dtype.
   const onehot = tf.cast(tf.oneHot(targets, V), 'float32');
   const nll = tf.neg(tf.sum(tf.mul(logp, onehot), -1));
-  const lossSum = tf.sum(tf.mul(nll, weights));
+  const weighted = tf.mul(nll, weights) as Tensor1D;
+  const lossSum = tf.sum(weighted);
   const dlogits = tf.mul(tf.sub(tf.exp(logp), onehot), tf.reshape(weights, [-1, 1])) as Tensor2D;
-  return { lossSum, dlogits };
+  return { lossSum, weighted, dlogits };
 }

@@ -20,12 +20,13 @@ export interface WorkerInit {
 export type WorkerRequest =
   | { id: number; version: number; kind: 'gradients'; slices: Array<{ batch: Batch; start: number; end: number }> }
   | { id: number; version: number; kind: 'loss'; slices: Array<{ batch: Batch; start: number; end: number }> }
+  | { id: number; version: number; kind: 'rows'; slices: Array<{ batch: Batch; start: number; end: number }> }
   | { id: number; version: number; kind: 'logits'; sequences: number[][] };
 
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 export type WorkerReply =
-  | { id: number; ok: true; lossSum: number; weightSum: number; logits?: Float32Array[] }
+  | { id: number; ok: true; lossSum: number; weightSum: number; logits?: Float32Array[]; rows?: Float32Array }
   | { id: number; ok: false; error: string };
 
 /** Where the worker's code is: beside this file from source (run through tsx), dist/engineWorker.js when bundled. */
@@ -129,6 +130,18 @@ export class PoolCompute implements Compute {
     return sum(await this.scatter('loss', [batch]));
   }
 
+  async rowLosses(batch: Batch): Promise<Float32Array> {
+    // Each worker holds a contiguous range of rows, in worker order: concatenating keeps the batch's row order.
+    const replies = await this.scatter('rows', [batch]);
+    const out = new Float32Array(batch.batchSize);
+    let at = 0;
+    for (const r of replies) {
+      out.set(r.rows ?? [], at);
+      at += r.rows?.length ?? 0;
+    }
+    return out;
+  }
+
   async lastLogits(sequences: number[][]): Promise<Float32Array[]> {
     const parts = splitRows(sequences.length, this.workers.length);
     const replies = await Promise.all(parts.map(([s, e], i) => (e > s
@@ -146,7 +159,7 @@ export class PoolCompute implements Compute {
   }
 
   /** Each micro-batch's rows are split evenly over the workers; every worker gets a request (maybe empty). */
-  private scatter(kind: 'gradients' | 'loss', batches: Batch[]): Promise<Array<WorkerReply & { ok: true }>> {
+  private scatter(kind: 'gradients' | 'loss' | 'rows', batches: Batch[]): Promise<Array<WorkerReply & { ok: true }>> {
     return Promise.all(this.workers.map((w, i) => {
       const slices = batches.flatMap((batch) => {
         const [start, end] = splitRows(batch.batchSize, this.workers.length)[i];

@@ -54,7 +54,10 @@ export interface NamedArrays {
   [name: string]: { shape: number[]; data: Float32Array };
 }
 
-/** One micro-batch, row-major [batchSize, seqLen]. `weights` is the loss mask (1 = trained, 0 = ignored). */
+/**
+ * One micro-batch, row-major [batchSize, seqLen]. `weights` is the loss mask (1 = trained, 0 = ignored); any finite
+ * value works, negative included: DPO weights each token by its pair's loss coefficient.
+ */
 export interface Batch {
   batchSize: number;
   seqLen: number;
@@ -77,6 +80,14 @@ export interface OptimizerSettings {
   weightDecay: number;
   /** Clip the global gradient norm to this value (0 = no clipping). */
   clipNorm: number;
+}
+
+export interface TrainStepOptions {
+  /**
+   * Divide the summed gradient (and loss) by this instead of the summed weights: DPO's weights are signed
+   * coefficients that can sum to anything, and its loss is a mean over pairs.
+   */
+  normalizer?: number;
 }
 
 export interface StepResult {
@@ -111,9 +122,11 @@ export interface Engine {
   readonly backend: BackendInfo;
   readonly parameterCount: number;
   /** Forward + backward over the micro-batches (gradient accumulation), then one AdamW update. */
-  trainStep(microBatches: Batch[], opt: OptimizerSettings): Promise<StepResult>;
+  trainStep(microBatches: Batch[], opt: OptimizerSettings, options?: TrainStepOptions): Promise<StepResult>;
   /** Summed loss and trained-token count, no update. */
   evalLoss(batch: Batch): Promise<{ lossSum: number; tokens: number }>;
+  /** Σₜ wₜ·nllₜ of each row of the batch, no update (a sequence's log-probability is minus its row loss). */
+  rowLosses(batch: Batch): Promise<Float32Array>;
   /** Next-token logits at the last position of each sequence (a full forward per sequence; see startGeneration). */
   nextTokenLogits(sequences: number[][]): Promise<Float32Array[]>;
   /**

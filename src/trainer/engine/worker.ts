@@ -31,6 +31,12 @@ async function main(): Promise<void> {
       }
       if (req.kind === 'logits') {
         reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0, logits: req.sequences.map((s) => replica.lastLogits(s)) };
+      } else if (req.kind === 'rows') {
+        const rows = req.slices.map((s) => replica.rowLosses(s));
+        const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+        let at = 0;
+        for (const r of rows) { out.set(r, at); at += r.length; }
+        reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0, rows: out };
       } else {
         if (req.kind === 'gradients') grad.fill(0);
         let lossSum = 0;

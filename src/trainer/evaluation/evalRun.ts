@@ -17,6 +17,7 @@ import { EvaluationCancelled, exampleNll, scoreModel, type ModelOutput } from '.
 import type { Example } from '../data';
 import { generalTextChunks } from './generalText';
 import { runFolderOf } from './saveReport';
+import { winRate } from './winRate';
 
 export class EvalUsageError extends Error {}
 
@@ -117,6 +118,7 @@ export async function runEvaluation(opts: EvalRunOptions, given: EvalRunHooks): 
     ...results,
     base_results: baseRecords && aggregate(baseRecords, { bootstrap: opts.bootstrap }),
     comparison: baseRecords && compareRuns(baseRecords, tunedRecords, { bootstrap: opts.bootstrap }),
+    ...(baseRecords ? { win_rate: winRate(baseRecords, tunedRecords) } : {}),
     meta: {
       created: new Date().toISOString(), model: tuned.dir, base: base ?? null, data: opts.data, unseen_data: opts.unseen ?? null,
       general: opts.general ?? null, generations: null, max_new_tokens: opts.maxNewTokens,
@@ -152,14 +154,14 @@ async function loadItems(file: string, unseen: boolean, model: LoadedModel, opts
 }
 
 /** The base of a run folder's training (its run.json `model`), for the forgetting probe when no --base is given. */
-function baseFromRun(model: string): string {
+export function baseFromRun(model: string): string {
   const run = runFolderOf(model);
   const info = run ? readRunInfo(run) : null;
   if (!info?.model) throw new EvalUsageError('--general needs the model before tuning: pass --base DIR|tiny (or --model a run folder, whose run.json names it)');
   return info.model;
 }
 
-async function loadBase(base: string, tuned: LoadedModel, threads?: number): Promise<LoadedModel> {
+export async function loadBase(base: string, tuned: LoadedModel, threads?: number): Promise<LoadedModel> {
   if (base === 'tiny') {
     // The built-in model starts from random weights seeded by the run's seed: the same seed gives the same start.
     const ck = loadCheckpoint(tuned.dir, { withOptimizer: false });

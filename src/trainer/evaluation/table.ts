@@ -41,6 +41,10 @@ export function evalTable(r: EvalReport): string {
     out.push(summaryLine('seen instructions', r.seen, r.comparison?.seen?.exact_match));
     out.push(summaryLine('unseen instructions', r.unseen, r.comparison?.unseen?.exact_match));
   }
+  if (r.win_rate) {
+    const w = r.win_rate;
+    out.push('', `win rate vs base on verifiable records: ${fmt(w.win_rate, true)} (${w.wins} won, ${w.losses} lost, ${w.ties} tied of ${w.n}; ties count half)`);
+  }
   if (r.forgetting) {
     const f = r.forgetting;
     out.push('', `forgetting: general-text perplexity ${f.perplexity_before.toFixed(3)} (base) → ${f.perplexity_after.toFixed(3)} (tuned), ` +
