@@ -6,6 +6,7 @@ import { registerTraining } from './host/training/registerTraining';
 import { registerTemplateEditor } from './host/templateEditor/registerTemplateEditor';
 import { registerEvaluation } from './host/evaluation/registerEvaluation';
 import { registerSynth } from './host/synth/registerSynth';
+import { registerExportRun } from './host/exportRun/registerExportRun';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTemplateEditor(context);
   registerEvaluation(context);
   registerSynth(context);
+  registerExportRun(context);
   // Features register here as they land (see src/host).
 }
 

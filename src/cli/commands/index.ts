@@ -13,6 +13,7 @@ import { generateCommand } from './generate';
 import { demoCommand } from './demo';
 import { exportCommand } from './export';
 import { synthCommand } from './synth';
+import { exportRunCommand } from './exportRun';
 
 export const commands: CliCommand[] = [
   benchTrain,
@@ -28,4 +29,5 @@ export const commands: CliCommand[] = [
   demoCommand,
   exportCommand,
   synthCommand,
+  exportRunCommand,
 ];
