@@ -39,8 +39,8 @@ test('the shipped model loads and greedy generation is deterministic and continu
     const [verse, spelled, letters] = first.map((ids) => model.tokenizer.decode(ids, { skipSpecial: true }));
     // Random weights emit byte noise; the pre-trained model continues each prefix in the form its corpus taught:
     // words after prose, letters joined by hyphens after "spelled", single letters in a row after "the letters".
-    assert.match(verse, /^ ?[a-z]+ [a-z]+ [a-z]+/, `a continuation in words: ${JSON.stringify(verse)}`);
-    assert.match(spelled, /^([a-z]-){4}/, `spelled out letter by letter: ${JSON.stringify(spelled)}`);
+    assert.match(verse, /^ ?[a-z]+ [a-z]+ [a-z]+/i, `a continuation in words: ${JSON.stringify(verse)}`);
+    assert.match(spelled, /^([a-z]-){3}[a-z]/, `spelled out letter by letter: ${JSON.stringify(spelled)}`);
     assert.match(letters, /^( [a-z]){5}/, `a run of letters: ${JSON.stringify(letters)}`);
   } finally {
     await model.engine.dispose();
