@@ -20,7 +20,7 @@ import { testRenderer, tempDir, toyRecords, writeJsonl } from './helpers';
 async function loraRun(dir: string): Promise<string> {
   const out = join(dir, 'run');
   await train({
-    data: writeJsonl(join(dir, 'train.jsonl'), toyRecords(30)), eval: writeJsonl(join(dir, 'eval.jsonl'), toyRecords(4, 5)), out, model: 'tiny',
+    data: writeJsonl(join(dir, 'train.jsonl'), toyRecords(30)), eval: writeJsonl(join(dir, 'eval.jsonl'), toyRecords(4, 5)), out, model: 'scratch',
     resume: true, skipInvalid: false, includeRejected: false, template: 'chatml',
     overrides: { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96, batchSize: 4, threads: 1, steps: 3, lr: 3e-2, evalEvery: 0, exactMatchSamples: 0, lora: true, loraR: 4, loraAlpha: 8, loraTargets: 'c_attn,c_fc' },
   }, { emit: () => undefined, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: testRenderer });
