@@ -27,7 +27,7 @@ function hooks(messages: ChildToParent[], stopAfterStep = Infinity): TrainHooks 
   };
 }
 
-function request(dir: string, overrides: TrainRequest['overrides'], model = 'tiny'): TrainRequest {
+function request(dir: string, overrides: TrainRequest['overrides'], model = 'scratch'): TrainRequest {
   const data = writeJsonl(join(dir, 'train.jsonl'), toyRecords(40));
   const evalFile = writeJsonl(join(dir, 'eval.jsonl'), toyRecords(6, 5));
   return { data, eval: evalFile, out: join(dir, 'run'), model, resume: true, skipInvalid: false, includeRejected: false, overrides: { ...SMALL, ...overrides } };
@@ -115,7 +115,7 @@ test('DPO with LoRA: adapters only, PEFT checkpoints, exact resume; the referenc
   const prefs = words.map((w) => ({ prompt: `Reverse: ${w}\n`, chosen: [...w].reverse().join(''), rejected: w }));
   const dpo = (dir: string): TrainRequest => {
     const data = writeJsonl(join(dir, 'prefs.jsonl'), prefs);
-    return { stage: 'dpo', data, eval: data, out: join(dir, 'run'), model: 'tiny', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...SMALL, steps: 6, lr: 1e-2, checkpointEvery: 1000, lora: true, loraTargets: 'c_attn,c_proj' } };
+    return { stage: 'dpo', data, eval: data, out: join(dir, 'run'), model: 'scratch', resume: true, skipInvalid: false, includeRejected: false, overrides: { ...SMALL, steps: 6, lr: 1e-2, checkpointEvery: 1000, lora: true, loraTargets: 'c_attn,c_proj' } };
   };
   const a = dpo(tempDir(t));
   const b = dpo(tempDir(t));
