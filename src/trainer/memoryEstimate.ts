@@ -1,14 +1,22 @@
 // How much memory a training run will take, before it starts: weights, gradients, optimizer state, activations and
 // each compute worker's wasm heap, for full fine-tuning or LoRA. Pure arithmetic on the config.
 //
-// The factors come from this engine, measured with tf.profile's peak bytes of one accumulateGradients call
-// (GPT replica, wasm; see test/unit/trainer/memoryEstimate.test.ts, which re-measures them):
-// - Every tensor of a micro-batch's forward and backward lives until the micro-batch ends (one tf.tidy), so the
-//   activation peak is all of them, not just what the backward reads: per token and layer 68·D + 23.5·F floats
-//   (162·D at F = 4D) plus 17 per attention score (H·T), and per token 11·V (the logits' softmax and its gradient)
-//   and 14·D (embeddings, final norm).
-// - Weight-shaped gradient tensors of the micro-batch: 1.05 × the parameters; uploaded weights with the transposes
-//   the backward multiplies by: 2 × the parameters, in each worker.
+// The factors come from this engine, fitted to tf.profile's peak bytes of one accumulateGradients call over 12 GPT
+// and 14 Llama configs (wasm; test/unit/trainer/memoryEstimate.test.ts re-measures some of both). Per micro-batch
+// of N = rows·T tokens, in floats:
+// - GPT: each layer's forward runs in its own tf.tidy keeping only what its backward reads, 8·D + 3·F + 2 per token
+//   (read off model.ts's cacheTensors), and all L of them are alive when the backward starts. On top of those, the
+//   peak is the larger of two phases: the head (logits, their softmax reused as dlogits, its transpose for the
+//   [V, D] gradient of the output projection, which is there too; the final LayerNorm and the embeddings:
+//   3·V + 10·D per token, + V·D), which is exact to 0.1% where it is the larger, or a layer's own transients
+//   (18.2·D + 10.1·F per token, 2 per attention score, rows·H·T², fitted). Parameter gradients go from the wasm
+//   heap straight into JS arrays, so no weight-shaped gradient tensor outlives a matMul.
+// - Llama (llama.ts) still runs a micro-batch in one tf.tidy: everything its forward and backward make is alive at
+//   the end, per token and layer 34·D + 16.4·F + 12.7·H·hd (queries) + 8.9·KV·hd (keys, values: GQA) + 16.7 per
+//   score H·T, per token 1.9·V + 12·D, plus 0.6·V·D and its weight-shaped gradient tensors, 0.74 × the parameters.
+// - Uploaded weights, in each worker: every matrix twice (the backward multiplies by its transpose), vectors once;
+//   GPT's position table stays in JS, and so does Llama's untied input embedding (rows are looked up in JS). The
+//   causal mask, T² floats, is cached beside them. Both exact.
 // - LoRA here still computes dL/dW for every weight (the adapters' gradients come from it), so gradient memory is
 //   that of full fine-tuning; what LoRA saves is the optimizer state (two moments of the adapters only).
 import { isLlama, type ModelConfig } from './engine/types';
@@ -34,21 +42,37 @@ export interface MemoryEstimate {
   gradients: number;
   optimizer: number;
   activations: number;
-  /** One worker's wasm heap: its copy of the weights, its activation peak and its gradient tensors, grown as wasm grows. */
+  /** One worker's wasm heap: its copy of the weights and its activation peak, grown as wasm grows. */
   heapPerWorker: number;
+  /** JavaScript copies of tensors the kernels read (peek/dataSync), collected late by V8: per worker. */
+  jsPerWorker: number;
   /** Node, TensorFlow.js and the wasm runtime themselves. */
   runtime: number;
   total: number;
 }
 
 export const FLOAT = 4;
-/** Measured factors (see the header). */
-export const FACTORS = { perD: 68, perF: 23.5, perScore: 17, perVocab: 11, perDOutside: 14, gradTemps: 1.05, deviceWeights: 2 };
+/** Measured factors, floats (see the header). */
+export const FACTORS = {
+  gpt: {
+    cachePerD: 8, cachePerF: 3, cachePerToken: 2,
+    headPerVocab: 3, headPerD: 10, headPerVD: 1,
+    layerPerD: 18.2, layerPerF: 10.1, layerPerScore: 2,
+  },
+  llama: {
+    perD: 34, perF: 16.4, perQ: 12.7, perKv: 8.9, perScore: 16.7,
+    perVocab: 1.9, perDOutside: 12, perVD: 0.6, gradTemps: 0.74,
+  },
+};
 /**
- * RSS of the trainer child (dist/trainer.js, wasm, data of a few thousand records) around a negligible model: ~140 MiB
- * with two workers, measured here.
+ * Outside the wasm heaps, fitted to the peak RSS of the trainer child (dist/trainer.js, 2 workers, the built-in
+ * model on media/samples/multitask-train.jsonl, batches 4, 16 and 32; README): about 1 byte of JavaScript arrays
+ * per byte of a worker's activation peak (copies the ops take through peek/dataSync, which V8 frees only when it
+ * gets to them), and a runtime of ~260 MiB with two workers. Within 6% of the measured RSS there (V8's collection
+ * timing moves it a few percent between runs); the wasm heap side is what the unit test checks against tf.profile.
  */
-export const RUNTIME_BYTES = { process: 100 * 2 ** 20, perWorker: 20 * 2 ** 20 };
+export const RUNTIME_BYTES = { process: 220 * 2 ** 20, perWorker: 20 * 2 ** 20 };
+export const JS_PER_ACTIVATION_BYTE = 1;
 /** Emscripten grows wasm memory by 20% more than asked (at most 96 MiB a time), and never gives it back. */
 export const HEAP_GROWTH = { overshoot: 0.2, cap: 96 * 2 ** 20 };
 
@@ -79,12 +103,38 @@ export function parameterShapes(config: ModelConfig): Shape[] {
   return out;
 }
 
-/** Activation floats of one token's forward and backward (all alive at the micro-batch's end). */
-export function activationFloatsPerToken(config: ModelConfig, seqLen: number): number {
-  const D = config.dModel;
-  const F = isLlama(config) ? config.dFF : config.dFF ?? 4 * D;
-  const f = FACTORS;
-  return config.nLayers * (f.perD * D + f.perF * F + f.perScore * config.nHeads * seqLen) + f.perVocab * config.vocabSize + f.perDOutside * D;
+/**
+ * Floats a replica holds at its peak during one micro-batch of `rows` × `seqLen` tokens, beyond its uploaded
+ * weights: activations, plus (Llama) its weight-shaped gradient tensors.
+ */
+export function activationFloats(config: ModelConfig, rows: number, seqLen: number): number {
+  const { dModel: D, nLayers: L, nHeads: H, vocabSize: V } = config;
+  const N = rows * seqLen;
+  if (isLlama(config)) {
+    const f = FACTORS.llama;
+    const perLayer = f.perD * D + f.perF * config.dFF + f.perQ * H * config.headDim + f.perKv * config.nKvHeads * config.headDim + f.perScore * H * seqLen;
+    return N * (L * perLayer + f.perVocab * V + f.perDOutside * D) + f.perVD * V * D + f.gradTemps * parameterCount(config);
+  }
+  const F = config.dFF ?? 4 * D;
+  const f = FACTORS.gpt;
+  const caches = N * L * (f.cachePerD * D + f.cachePerF * F + f.cachePerToken);
+  const head = N * (f.headPerVocab * V + f.headPerD * D) + f.headPerVD * V * D;
+  const layer = N * (f.layerPerD * D + f.layerPerF * F) + f.layerPerScore * rows * H * seqLen * seqLen;
+  return caches + Math.max(head, layer);
+}
+
+/** Floats of the weights a replica uploads: matrices twice (with the transposes), vectors once, JS-side tables not. */
+export function deviceWeightFloats(config: ModelConfig): number {
+  const inJs = isLlama(config) ? (config.tieEmbeddings ? '' : 'model.embed_tokens.weight') : 'wpe.weight';
+  return parameterShapes(config).reduce((n, s) => {
+    if (s.name === inJs) return n;
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    return n + (s.shape.length === 2 ? 2 : 1) * size;
+  }, 0);
+}
+
+function parameterCount(config: ModelConfig): number {
+  return parameterShapes(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 export function estimateMemory(input: MemoryEstimateInput): MemoryEstimate {
@@ -101,8 +151,8 @@ export function estimateMemory(input: MemoryEstimateInput): MemoryEstimate {
     frozenCopies = targets.reduce((n, t) => n + t.inFeatures * t.outFeatures, 0);
   }
   const rowsPerWorker = Math.ceil(batchSize / threads);
-  const activationsPerWorker = FLOAT * rowsPerWorker * seqLen * activationFloatsPerToken(config, seqLen);
-  const heapNeed = FLOAT * (FACTORS.deviceWeights + FACTORS.gradTemps) * P + activationsPerWorker;
+  const activationsPerWorker = FLOAT * activationFloats(config, rowsPerWorker, seqLen);
+  const heapNeed = FLOAT * (deviceWeightFloats(config) + seqLen * seqLen) + activationsPerWorker;
   const heapPerWorker = heapNeed + Math.min(HEAP_GROWTH.overshoot * heapNeed, HEAP_GROWTH.cap);
   // Master weights (shared by the workers), LoRA's frozen copies and adapters.
   const weights = FLOAT * (P + frozenCopies + (input.lora ? trainable : 0));
@@ -111,8 +161,9 @@ export function estimateMemory(input: MemoryEstimateInput): MemoryEstimate {
   const optimizer = FLOAT * 2 * trainable;
   const runtime = RUNTIME_BYTES.process + (threads > 1 ? threads * RUNTIME_BYTES.perWorker : 0);
   const activations = activationsPerWorker * threads;
-  const total = weights + gradients + optimizer + heapPerWorker * threads + runtime;
-  return { parameters: P, trainable, weights, gradients, optimizer, activations, heapPerWorker, runtime, total };
+  const jsPerWorker = JS_PER_ACTIVATION_BYTE * activationsPerWorker;
+  const total = weights + gradients + optimizer + (heapPerWorker + jsPerWorker) * threads + runtime;
+  return { parameters: P, trainable, weights, gradients, optimizer, activations, heapPerWorker, jsPerWorker, runtime, total };
 }
 
 export function formatBytes(n: number): string {
@@ -128,8 +179,9 @@ export const SAFE_FRACTION = 0.8;
 export function describeEstimate(e: MemoryEstimate, threads: number, freeBytes: number): { message: string; warn: boolean } {
   const warn = e.total > SAFE_FRACTION * freeBytes;
   const heaps = threads > 1 ? `${threads} worker heaps × ${formatBytes(e.heapPerWorker)}` : `compute heap ${formatBytes(e.heapPerWorker)}`;
+  const js = threads > 1 ? `${threads} × ${formatBytes(e.jsPerWorker)}` : formatBytes(e.jsPerWorker);
   const message = `memory estimate: ${formatBytes(e.total)} (weights ${formatBytes(e.weights)}, gradients ${formatBytes(e.gradients)}, optimizer ${formatBytes(e.optimizer)}, `
-    + `activations ${formatBytes(e.activations)} inside ${heaps}, runtime ${formatBytes(e.runtime)}); ${e.trainable.toLocaleString('en')} of ${e.parameters.toLocaleString('en')} parameters train; `
+    + `activations ${formatBytes(e.activations)} inside ${heaps}, JS copies ${js}, runtime ${formatBytes(e.runtime)}); ${e.trainable.toLocaleString('en')} of ${e.parameters.toLocaleString('en')} parameters train; `
     + `${formatBytes(freeBytes)} free${warn ? ` — more than ${Math.round(SAFE_FRACTION * 100)}% of the free memory: this run may not fit (use --lora, a smaller --batch or --context, or close other programs)` : ''}`;
   return { message, warn };
 }
