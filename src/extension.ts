@@ -7,6 +7,8 @@ import { registerTemplateEditor } from './host/templateEditor/registerTemplateEd
 import { registerEvaluation } from './host/evaluation/registerEvaluation';
 import { registerSynth } from './host/synth/registerSynth';
 import { registerExportRun } from './host/exportRun/registerExportRun';
+import { registerModelInfo } from './host/modelInfo/registerModelInfo';
+import { describeModelFolder } from './core/modelFolder/describe';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDatasetFeatures(context);
@@ -16,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerEvaluation(context);
   registerSynth(context);
   registerExportRun(context);
+  registerModelInfo(context, describeModelFolder);
   // Features register here as they land (see src/host).
 }
 

@@ -220,7 +220,7 @@ export function loadCheckpoint(dir: string, { withOptimizer = true } = {}): Chec
  * The chat template a run rendered with, for an HF checkpoint's chat_template.jinja, so that transformers'
  * apply_chat_template renders as training did; undefined when it is the folder's own already (or not a chat template).
  */
-function runChatTemplate(template: SavedTemplate | null | undefined, source: HfSource): string | undefined {
+export function runChatTemplate(template: SavedTemplate | null | undefined, source: HfSource): string | undefined {
   const spec = template?.spec;
   const chat = typeof spec?.template === 'string' ? spec.template : spec?.preset ? getPreset(spec.preset).templates.chat : undefined;
   if (chat === undefined) return undefined;

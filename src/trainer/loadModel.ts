@@ -6,6 +6,9 @@ import { createEngine } from './engine';
 import { loadCheckpoint } from './checkpoint';
 import { resolveModelDir } from './modelDir';
 import type { SavedTemplate } from './template';
+import { BUILTIN_SCRATCH, builtinModelDir } from './builtinModel';
+import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
+import { DEFAULT_CONFIG, gptConfigOf } from './config';
 
 export interface LoadedModel {
   dir: string;
@@ -23,4 +26,17 @@ export async function loadModel(dir: string, threads?: number): Promise<LoadedMo
   const ck = loadCheckpoint(resolved, { withOptimizer: false });
   const engine = await createEngine({ config: ck.model, seed: 0, params: ck.params, threads });
   return { dir: resolved, engine, tokenizer: ck.tokenizer, contextLength: ck.model.contextLength, template: ck.template ?? null, generationConfig: ck.generationConfig ?? null };
+}
+
+/**
+ * A model by the name a user gives it: `tiny` (the shipped pre-trained base), `scratch` (the same architecture as a
+ * run from scratch trains, random weights from `seed`), or a model / run folder.
+ */
+export async function loadNamedModel(name: string, opts: { seed?: number; threads?: number } = {}): Promise<LoadedModel> {
+  const dir = builtinModelDir(name);
+  if (dir !== null) return loadModel(dir, opts.threads);
+  const tokenizer = new ByteTokenizer();
+  const config = gptConfigOf(DEFAULT_CONFIG, tokenizer.vocabSize);
+  const engine = await createEngine({ config, seed: opts.seed ?? DEFAULT_CONFIG.seed, threads: opts.threads });
+  return { dir: BUILTIN_SCRATCH, engine, tokenizer, contextLength: config.contextLength, template: null };
 }

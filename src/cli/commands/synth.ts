@@ -7,7 +7,8 @@ import { InputError, UsageError } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { loadDatasetFile } from '../../core/dataset';
 import { DROP_REASONS, seedTask, type SeedTask } from '../../core/synth';
-import { loadModel } from '../../trainer/loadModel';
+import { loadNamedModel } from '../../trainer/loadModel';
+import { BUILTIN_PRETRAINED, BuiltinModelError, isBuiltinModel } from '../../trainer/builtinModel';
 import { CheckpointError } from '../../trainer/checkpoint';
 import { ModelDirError } from '../../trainer/modelDir';
 import { synthesize, DEFAULT_SYNTH_OPTIONS, type SynthResult } from '../../trainer/synth';
@@ -18,12 +19,12 @@ import { requireFile } from './trainSupport';
 export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'propose new instruction records from seed tasks with a model (Self-Instruct), filtered, into a new file',
-  usage: '--seed FILE -n N -o OUT --model DIR [--temperature T] [--top-p P] [--seed-rng S] [--max-rouge 0.7] [--examples K] [--max-new-tokens N] [--max-proposals N] [--max-tokens N] [--json]',
+  usage: '--seed FILE -n N -o OUT [--model tiny|scratch|DIR] [--temperature T] [--top-p P] [--seed-rng S] [--max-rouge 0.7] [--examples K] [--max-new-tokens N] [--max-proposals N] [--max-tokens N] [--json]',
   flags: {
     seed: { type: 'string', description: 'the seed tasks: instruction records (alpaca, single-turn chat, prompt/completion)', valueName: 'FILE' },
     n: { type: 'number', alias: 'n', description: 'how many records to keep', valueName: 'N' },
     out: { type: 'string', alias: 'o', description: 'the new dataset (must not exist)', valueName: 'OUT' },
-    model: { type: 'string', description: 'a model, checkpoint or run folder', valueName: 'DIR' },
+    model: { type: 'string', description: 'tiny (the built-in pre-trained base model, the default), scratch (random weights) or a model, checkpoint or run folder', valueName: 'tiny|scratch|DIR' },
     temperature: { type: 'number', description: `sampling temperature (default ${DEFAULT_SYNTH_OPTIONS.temperature})`, valueName: 'T' },
     'top-p': { type: 'number', description: `nucleus sampling mass (default ${DEFAULT_SYNTH_OPTIONS.topP})`, valueName: 'P' },
     'seed-rng': { type: 'number', description: 'seed of the example draws and the sampling (default 0)', valueName: 'S' },
@@ -38,7 +39,6 @@ export const synthCommand: CliCommand = {
     const f = args.flags;
     if (typeof f.seed !== 'string') throw new UsageError('--seed FILE is required');
     if (typeof f.out !== 'string') throw new UsageError('-o OUT is required');
-    if (typeof f.model !== 'string') throw new UsageError('--model DIR is required');
     const n = positiveInt(f.n, '-n');
     if (n === undefined) throw new UsageError('-n N is required');
     const temperature = (f.temperature as number | undefined) ?? DEFAULT_SYNTH_OPTIONS.temperature;
@@ -57,9 +57,11 @@ export const synthCommand: CliCommand = {
 
     let model;
     try {
-      model = await loadModel(resolve(io.cwd, f.model));
+      // The built-in base model by default, as `train`: a seed file and a count are enough to try it.
+      const name = typeof f.model !== 'string' ? BUILTIN_PRETRAINED : isBuiltinModel(f.model) ? f.model : resolve(io.cwd, f.model);
+      model = await loadNamedModel(name, { seed: seedRng });
     } catch (e) {
-      if (e instanceof ModelDirError || e instanceof CheckpointError) throw new InputError(e.message);
+      if (e instanceof ModelDirError || e instanceof CheckpointError || e instanceof BuiltinModelError) throw new InputError(e.message);
       throw e;
     }
     let cancelled = false;

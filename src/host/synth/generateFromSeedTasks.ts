@@ -16,6 +16,7 @@ import { siblingOutput } from '../dataset/outputPaths';
 import { datasetTarget } from '../dataset/datasetTarget';
 import { PAIR_ANNOTATOR_VIEW_TYPE } from '../annotator/pairAnnotatorProvider';
 import { errorMessage, outputChannel } from '../log';
+import { BUILTIN_PRETRAINED, isBuiltinModel } from '../../trainer/builtinModel';
 
 const MODEL_KEY = 'instructStudio.synth.model';
 const COUNT_KEY = 'instructStudio.synth.count';
@@ -106,13 +107,15 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
     .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   type Item = vscode.QuickPickItem & { dir?: string };
   const items: Item[] = runs.map((r) => ({ label: r.name, description: vscode.workspace.asRelativePath(r.dir), detail: r.dir === remembered ? 'last used' : undefined, dir: r.dir }));
-  if (remembered && !runs.some((r) => r.dir === remembered) && hasWeights(remembered)) items.unshift({ label: basename(remembered), description: remembered, detail: 'last used', dir: remembered });
+  if (remembered && !isBuiltinModel(remembered) && !runs.some((r) => r.dir === remembered) && hasWeights(remembered)) items.unshift({ label: basename(remembered), description: remembered, detail: 'last used', dir: remembered });
+  // The shipped base model (the CLI's default) is always there, so a workspace without runs can still generate.
+  items.push({ label: 'Built-in tiny base model', description: `${BUILTIN_PRETRAINED} · pre-trained, byte-level GPT`, detail: remembered === BUILTIN_PRETRAINED ? 'last used' : undefined, dir: BUILTIN_PRETRAINED });
   const last = items.findIndex((i) => i.dir === remembered);
   if (last > 0) items.unshift(...items.splice(last, 1));
   items.push({ label: '$(folder-opened) Browse for a model, checkpoint or run folder…' });
   const pick = await vscode.window.showQuickPick(items, {
     title: 'Generate Instructions from Seed Tasks: which model writes them?',
-    placeHolder: runs.length ? 'Runs in this workspace, newest first, or a model folder' : 'A model, checkpoint or run folder',
+    placeHolder: runs.length ? 'Runs in this workspace, newest first, the built-in base model, or a model folder' : 'The built-in base model, or a model, checkpoint or run folder',
     ignoreFocusOut: true,
   });
   if (!pick) return undefined;

@@ -7,6 +7,9 @@ import type { TrainRequest } from '../../shared/protocol/trainer';
 import { PRESETS } from '../../trainer/config';
 import type { ValidationSummary } from '../../shared/protocol/datasetWorker';
 import { stageChoice } from './stageChoice';
+import { describeModelFolder } from '../../core/modelFolder/describe';
+import { isBuiltinModel } from '../../trainer/builtinModel';
+import { pickModel } from './modelPick';
 
 export interface TrainingChoices {
   model: string;
@@ -47,21 +50,10 @@ export async function askTrainingRequest(state: vscode.Memento, dataset: string,
   const choices: TrainingChoices = { ...last, custom: { ...last.custom } };
 
   // 1. model
-  type ModelPick = vscode.QuickPickItem & { value: string };
-  const modelItems: ModelPick[] = [
-    { label: 'Built-in tiny base model (pre-trained)', description: 'byte-level GPT, instruction-tunes on the CPU in minutes', value: 'tiny' },
-    { label: 'Built-in tiny model from random weights', description: 'the same architecture, no pre-training: to compare', value: 'scratch' },
-    ...choices.recentModels.filter((m) => m !== 'tiny' && m !== 'scratch' && existsSync(m)).map((m) => ({ label: basename(m), description: m, value: m })),
-    { label: 'Browse…', description: 'a model or checkpoint folder', value: '' },
-  ];
-  const model = await pickDefaultFirst(modelItems, (i) => i.value === choices.model, 'Model to fine-tune (Enter: the last one used)');
-  if (!model) return undefined;
-  if (model.value === '') {
-    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model' });
-    if (!folder?.[0]) return undefined;
-    choices.model = folder[0].fsPath;
-  } else choices.model = model.value;
-  if (choices.model !== 'tiny' && choices.model !== 'scratch') choices.recentModels = [choices.model, ...choices.recentModels.filter((m) => m !== choices.model)].slice(0, 5);
+  const model = await pickModel(choices.model, choices.recentModels, describeModelFolder);
+  if (model === undefined) return undefined;
+  choices.model = model;
+  if (!isBuiltinModel(model)) choices.recentModels = [model, ...choices.recentModels.filter((m) => m !== model)].slice(0, 5);
 
   // 2. evaluation split
   type EvalPick = vscode.QuickPickItem & { mode: TrainingChoices['evalMode'] };

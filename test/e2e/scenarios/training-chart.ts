@@ -18,7 +18,7 @@ export default scenario({
     // Model, evaluation split, preset, run folder: Enter takes the default each time. Each step is recognised by its
     // own text, so an Enter never lands on the previous picker while it closes.
     const quickInput = wb.page.locator('.quick-input-widget');
-    for (const step of [/Built-in tiny model/, /Hold out \d+% of the data/, /Quick/, /Run folder/]) {
+    for (const step of [/Built-in tiny base model/, /Hold out \d+% of the data/, /Quick/, /Run folder/]) {
       await quickInput.filter({ hasText: step }).waitFor({ state: 'visible', timeout: 60_000 });
       await wb.page.waitForTimeout(300);
       await wb.page.keyboard.press('Enter');

@@ -90,3 +90,24 @@ test('synth end to end with a tiny model: a valid dataset of marked records, wit
   assert.equal(again.code, 2);
   assert.equal(readFileSync(join(s.dir, 'new.jsonl'), 'utf8'), text);
 });
+
+test('synth without --model uses the built-in pre-trained base model, as train does; scratch is random weights', async (t) => {
+  const s = scratch();
+  t.after(s.done);
+  writeFileSync(join(s.dir, 'seeds.jsonl'), seedRecords.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const args = ['--seed', 'seeds.jsonl', '-n', '1', '--max-proposals', '1', '--max-new-tokens', '8', '--json'];
+  const doneOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as { type: string; model: string; proposals: number };
+
+  const byDefault = await cli(s.dir, 'synth', ...args, '-o', 'default.jsonl');
+  assert.ok(byDefault.code === 0 || byDefault.code === 1, byDefault.stderr);
+  const d = doneOf(byDefault.stdout);
+  assert.equal(d.type, 'done');
+  assert.equal(d.model, resolve(__dirname, '../../../media/models/base'));
+  assert.equal(d.proposals, 1);
+
+  const named = await cli(s.dir, 'synth', ...args, '-o', 'named.jsonl', '--model', 'tiny');
+  assert.equal(doneOf(named.stdout).model, d.model);
+  const random = await cli(s.dir, 'synth', ...args, '-o', 'random.jsonl', '--model', 'scratch');
+  assert.ok(random.code === 0 || random.code === 1, random.stderr);
+  assert.equal(doneOf(random.stdout).model, 'scratch');
+});

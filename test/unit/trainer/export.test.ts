@@ -4,7 +4,7 @@
 process.env.INSTRUCT_STUDIO_BACKEND ??= 'wasm';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer as HfLibTokenizer } from '@huggingface/tokenizers';
 import { createEngine } from '../../../src/trainer/engine';
@@ -13,9 +13,12 @@ import { loadAdapterCheckpoint } from '../../../src/trainer/adapterCheckpoint';
 import { loadModel } from '../../../src/trainer/loadModel';
 import { decodeSafetensors, toFloat32 } from '../../../src/core/safetensors';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
+import { describeModelFolder } from '../../../src/core/modelFolder/describe';
 import type { NamedArrays } from '../../../src/trainer/engine/types';
 import { cli } from '../cli/run';
 import { testRenderer, tempDir, toyRecords, writeJsonl } from './helpers';
+
+const HF_FIXTURE = join(__dirname, '../../fixtures/hf/gpt2-tiny');
 
 async function loraRun(dir: string): Promise<string> {
   const out = join(dir, 'run');
@@ -78,6 +81,49 @@ test('export --merge: a GPT-2 folder whose weights are base + (alpha/r)·BA and 
   assert.equal(tc.eos_token, '<|eos|>');
   assert.equal(tc.chat_template, readFileSync(join(out, 'chat_template.jinja'), 'utf8'));
   assert.match(tc.chat_template, /<\|im_start\|>/, 'the template the run trained with (chatml)');
+  const byte = new ByteTokenizer();
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8')), { bos_token_id: byte.bosId ?? null, eos_token_id: byte.eosId, pad_token_id: byte.padId });
+  // The folder is a Hugging Face model this product loads back too, to the same logits.
+  assert.deepEqual(describeModelFolder(out).problems, []);
+  const back = await loadModel(out, 1);
+  const again = await loadModel(run, 1);
+  assert.equal(back.tokenizer.name, 'huggingface');
+  assert.deepEqual(back.tokenizer.encode('Héllo<|eos|>').ids, byte.encode('Héllo<|eos|>').ids);
+  assert.deepEqual(await back.engine.nextTokenLogits(seq), await again.engine.nextTokenLogits(seq));
+  await Promise.all([back.engine.dispose(), again.engine.dispose()]);
+});
+
+test('export --merge of a LoRA run on a Hugging Face model: its config and tokenizer files kept, the merged weights load back', async (t) => {
+  const dir = tempDir(t);
+  const model = join(dir, 'gpt2-chat');
+  cpSync(HF_FIXTURE, model, { recursive: true });
+  const template = "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}{% if m['role'] == 'assistant' %}{{ eos_token }}{% else %}\n{% endif %}{% endfor %}{% if add_generation_prompt %}assistant: {% endif %}";
+  writeFileSync(join(model, 'chat_template.jinja'), template);
+  const words = ['red', 'blue', 'green', 'the fox', 'hello'];
+  const records = Array.from({ length: 16 }, (_, i) => ({ messages: [{ role: 'user', content: `say ${words[i % 5]}` }, { role: 'assistant', content: words[i % 5] }] }));
+  const run = join(dir, 'run');
+  await train({
+    data: writeJsonl(join(dir, 'train.jsonl'), records), out: run, model, resume: true, skipInvalid: false, includeRejected: false,
+    overrides: { steps: 3, lr: 3e-2, batchSize: 4, threads: 1, evalEvery: 0, exactMatchSamples: 0, lora: true, loraR: 4, loraAlpha: 8 },
+  }, { emit: () => undefined, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: testRenderer });
+  const r = await cli(dir, 'export', '--checkpoint', 'run', '--merge', '-o', 'merged', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).kind, 'merged');
+  const out = join(dir, 'merged');
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([config.model_type, config.eos_token_id, config.transformers_version], ['gpt2', 299, '4.44.0'], 'the source config.json\'s fields are kept');
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'chat_template.jinja']) {
+    assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(model, f), 'utf8'), f);
+  }
+  assert.deepEqual(describeModelFolder(out).problems, []);
+  const merged = await loadModel(out, 1);
+  const adapted = await loadModel(run, 1);
+  const base = await loadModel(model, 1);
+  const seq = [merged.tokenizer.encode('user: say red').ids];
+  const logits = await merged.engine.nextTokenLogits(seq);
+  assert.deepEqual(logits, await adapted.engine.nextTokenLogits(seq));
+  assert.notDeepEqual(logits, await base.engine.nextTokenLogits(seq), 'the adapters changed the model');
+  await Promise.all([merged.engine.dispose(), adapted.engine.dispose(), base.engine.dispose()]);
 });
 
 test('export without --merge: a PEFT adapter folder in inference mode, its base an HF folder that exists', async (t) => {
