@@ -60,8 +60,11 @@ export function readPreference(record: Record<string, unknown>): { chosen: Recor
     const prompt = record.prompt;
     const answer = record[side];
     if (Array.isArray(prompt) || Array.isArray(answer)) {
-      const before = prompt === undefined ? [] : readMessages(prompt, 'prompt');
-      return { format: 'chat', messages: [...before, ...readMessages(answer, side)] };
+      // One side in messages and the other plain text (as the validator accepts): a text prompt is the user's turn,
+      // a text answer the assistant's reply, as TRL reads mixed preference records.
+      const before = prompt === undefined ? [] : typeof prompt === 'string' ? [{ role: 'user', content: checkText(prompt, 'prompt') }] : readMessages(prompt, 'prompt');
+      const after = typeof answer === 'string' ? [{ role: 'assistant', content: checkText(answer, side) }] : readMessages(answer, side);
+      return { format: 'chat', messages: [...before, ...after] };
     }
     return { format: 'completion', prompt: text(record, 'prompt'), completion: text(record, side) };
   });

@@ -118,3 +118,14 @@ test('a template that transforms the response in place is still aligned exactly'
   assert.equal(d.placement, 'aligned');
   assert.deepEqual(trained(d), ['42</s>']);
 });
+
+test('a preference record with a message-list prompt and text answers renders each answer as the assistant\'s reply', () => {
+  const r = createRenderer({ preset: 'chatml' });
+  const prompt = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is 2+2?' }];
+  const mixed = r.renderPreference({ prompt, chosen: '4', rejected: 'Five.' });
+  const asMessages = r.renderPreference({ prompt, chosen: [{ role: 'assistant', content: '4' }], rejected: [{ role: 'assistant', content: 'Five.' }] });
+  assert.equal(mixed.chosen.text, asMessages.chosen.text);
+  assert.deepEqual(trained(mixed.chosen), trained(asMessages.chosen));
+  assert.ok(trained(mixed.rejected).join('').includes('Five.'));
+  assert.ok(!trained(mixed.chosen).join('').includes('What is 2+2?'), 'the prompt is not trained on');
+});
