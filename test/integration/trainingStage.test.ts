@@ -10,6 +10,10 @@ import { openInEditor, workspaceFile } from './support/workspace';
 
 const SLOW = { timeoutMs: 240_000, intervalMs: 500 };
 
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
 function json<T>(path: string): T | undefined {
   try { return JSON.parse(readFileSync(path, 'utf8')) as T; } catch { return undefined; }
 }
@@ -52,8 +56,12 @@ describe('training stage from the dataset format', function () {
     }, 'a run folder', SLOW);
     const info = await waitFor(() => json<{ stage?: string }>(join(dir, 'run.json')), 'run.json', SLOW);
     assert.equal(info.stage, 'dpo');
+    const pid = json<{ pid?: number }>(join(dir, 'run.json'))?.pid ?? 0;
     await vscode.commands.executeCommand('instructStudio.stopTraining');
     await waitFor(() => (json<{ status: string }>(join(dir, 'run.json'))?.status === 'running' ? undefined : true), 'the run to stop', SLOW);
+    // The next test starts another run, which is refused while this one's child is still exiting.
+    await waitFor(() => (pid > 0 && alive(pid) ? undefined : true), 'the trainer child to exit', SLOW);
+    await new Promise((r) => setTimeout(r, 1000));
   });
 
   it('a run config with "stage": "dpo" trains DPO and logs reward statistics', async () => {
