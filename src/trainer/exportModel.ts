@@ -48,6 +48,11 @@ export function exportCheckpoint(dir: string, out: string, options: { merge: boo
     }
     writeFileAtomic(join(out, ADAPTER_WEIGHTS), encodeSafetensors(ck.adapter.adapter.weights, { format: 'pt' }));
     writeJsonAtomic(join(out, ADAPTER_CONFIG), adapterConfigJson({ ...ck.adapter.settings, baseModel }, true));
+    // The run's template, which may differ from the base's: loading the adapter folder here renders as trained.
+    if (ck.template) {
+      writeJsonAtomic(join(out, 'template.json'), ck.template);
+      files.unshift('template.json');
+    }
     return { kind: 'adapter', files: [ADAPTER_CONFIG, ADAPTER_WEIGHTS, ...files] };
   }
   // loadCheckpoint already merged the adapters into `params` (W0 + (alpha/r)·BA); their base may be a Hugging Face
@@ -63,7 +68,16 @@ export function exportCheckpoint(dir: string, out: string, options: { merge: boo
  * that `tokenizers` reads to the same ids. Returns the files written.
  */
 export function writeExportFolder(out: string, ck: Pick<Checkpoint, 'model' | 'params' | 'tokenizer' | 'template' | 'source'>): string[] {
-  const written = (hashes: Record<string, string>) => ['config.json', ...Object.keys(hashes)];
+  // chat_template.jinja holds only the chat form; a run on instruction or completion records rendered them through
+  // other forms (the byte-level preset's "### Instruction:"). template.json keeps the whole template the run used, so
+  // this product renders the exported model's prompts exactly as it was trained (transformers ignores the file).
+  // A built-in model's checkpoint without template.json was rendered with the default, the byte-level preset.
+  const saved: SavedTemplate | null = ck.template ?? (ck.source ? null : { ref: 'byte-level', spec: { preset: 'byte-level' } });
+  const written = (hashes: Record<string, string>) => {
+    if (!saved) return ['config.json', ...Object.keys(hashes)];
+    writeJsonAtomic(join(out, 'template.json'), saved);
+    return ['config.json', ...Object.keys(hashes), 'template.json'];
+  };
   if (ck.source) {
     const chatTemplate = runChatTemplate(ck.template, ck.source);
     return written(writeHfModelFolder(out, { config: ck.model, params: ck.params, baseConfig: ck.source.config, files: ck.source.files, chatTemplate }));

@@ -11,6 +11,7 @@ import { createEngine } from '../../../src/trainer/engine';
 import { train } from '../../../src/trainer/train';
 import { loadAdapterCheckpoint } from '../../../src/trainer/adapterCheckpoint';
 import { loadModel } from '../../../src/trainer/loadModel';
+import { rendererOf } from '../../../src/trainer/template';
 import { decodeSafetensors, toFloat32 } from '../../../src/core/safetensors';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
 import { describeModelFolder } from '../../../src/core/modelFolder/describe';
@@ -42,7 +43,7 @@ test('export --merge: a GPT-2 folder whose weights are base + (alpha/r)·BA and 
   const r = await cli(dir, 'export', '--checkpoint', 'run', '--merge', '-o', 'merged');
   assert.equal(r.code, 0, r.stderr);
   const out = join(dir, 'merged');
-  assert.deepEqual(readdirSync(out).sort(), ['chat_template.jinja', 'config.json', 'generation_config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+  assert.deepEqual(readdirSync(out).sort(), ['chat_template.jinja', 'config.json', 'generation_config.json', 'model.safetensors', 'special_tokens_map.json', 'template.json', 'tokenizer.json', 'tokenizer_config.json']);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.deepEqual([config.model_type, config.architectures[0], config.n_embd, config.n_layer, config.n_head, config.vocab_size], ['gpt2', 'GPT2LMHeadModel', 32, 1, 2, 263]);
   const w = tensors(join(out, 'model.safetensors'));
@@ -126,6 +127,29 @@ test('export --merge of a LoRA run on a Hugging Face model: its config and token
   await Promise.all([merged.engine.dispose(), adapted.engine.dispose(), base.engine.dispose()]);
 });
 
+test('an exported model renders instruction records as its run was trained (template.json), not through the chat form', async (t) => {
+  // Found by loading an export with transformers: the folder carried only the chat form of the byte-level template,
+  // so generating from it here rendered alpaca records as <|user|> turns the model had never been trained on.
+  const dir = tempDir(t);
+  const run = join(dir, 'run');
+  await train({
+    data: writeJsonl(join(dir, 'train.jsonl'), toyRecords(12)), out: run, model: 'scratch', resume: true, skipInvalid: false, includeRejected: false,
+    overrides: { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96, batchSize: 4, threads: 1, steps: 2, evalEvery: 0, exactMatchSamples: 0 },
+  }, { emit: () => undefined, stopRequested: () => false, createEngine: (o) => createEngine(o), renderer: testRenderer });
+  const r = await cli(dir, 'export', '--checkpoint', 'run', '-o', 'hf');
+  assert.equal(r.code, 0, r.stderr);
+  const record = { instruction: 'Reverse the word.', input: 'cat' };
+  const trained = await loadModel(run, 1);
+  const exported = await loadModel(join(dir, 'hf'), 1);
+  const prompt = rendererOf(exported.template).renderPrompt(record);
+  assert.equal(prompt, rendererOf(trained.template).renderPrompt(record));
+  assert.match(prompt, /### Instruction:\nReverse the word\.\n\n### Input:\ncat/);
+  // transformers reads the chat form from chat_template.jinja; template.json names the whole template.
+  assert.match(readFileSync(join(dir, 'hf', 'chat_template.jinja'), 'utf8'), /<\|user\|>/);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'hf', 'template.json'), 'utf8')), { ref: 'byte-level', spec: { preset: 'byte-level' } });
+  await Promise.all([trained.engine.dispose(), exported.engine.dispose()]);
+});
+
 test('export without --merge: a PEFT adapter folder in inference mode, its base an HF folder that exists', async (t) => {
   const dir = tempDir(t);
   await loraRun(dir);
@@ -141,7 +165,11 @@ test('export without --merge: a PEFT adapter folder in inference mode, its base 
   assert.equal(JSON.parse(readFileSync(join(out, 'base', 'config.json'), 'utf8')).model_type, 'gpt2');
   const keys = Object.keys(tensors(join(out, 'adapter_model.safetensors'))).sort();
   assert.deepEqual(keys, ['attn.c_attn', 'mlp.c_fc'].flatMap((m) => ['A', 'B'].map((x) => `base_model.model.transformer.h.0.${m}.lora_${x}.weight`)));
-  assert.deepEqual(readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'base']);
+  assert.deepEqual(readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'base', 'template.json']);
+  assert.equal(JSON.parse(readFileSync(join(out, 'template.json'), 'utf8')).ref, 'chatml', 'the run\'s template, not the base\'s byte-level');
+  const loaded = await loadModel(out, 1);
+  assert.equal(loaded.template?.ref, 'chatml');
+  await loaded.engine.dispose();
 });
 
 test('a non-empty output folder is refused without --force; bad arguments are usage errors', async (t) => {
