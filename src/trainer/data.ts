@@ -77,6 +77,22 @@ export function layoutRows(examples: readonly Example[], seqLen: number, packing
   return { rows, placed };
 }
 
+/**
+ * The row length a batch of these rows needs: the longest row's pairs rounded up to a multiple of `multiple`, at most
+ * `seqLen`. Instruction records are often much shorter than the context; the padding past the longest row carries no
+ * loss and, with causal attention, changes nothing before it, so cutting it only saves work (the rounding keeps the
+ * number of distinct shapes small).
+ */
+export function batchLength(rows: readonly Example[][], seqLen: number, multiple = 8): number {
+  let longest = 1;
+  for (const row of rows) {
+    let fill = 0;
+    for (const ex of row) fill += pairsOf(ex);
+    longest = Math.max(longest, fill);
+  }
+  return Math.min(seqLen, Math.ceil(longest / multiple) * multiple);
+}
+
 export function makeBatch(rows: readonly Example[][], seqLen: number, padId: number): Batch {
   const batchSize = rows.length;
   const size = batchSize * seqLen;
@@ -107,7 +123,10 @@ export function makeBatch(rows: readonly Example[][], seqLen: number, padId: num
 export function batchesOf(examples: readonly Example[], seqLen: number, batchSize: number, packing: boolean, padId: number): Batch[] {
   const { rows } = layoutRows(examples, seqLen, packing);
   const out: Batch[] = [];
-  for (let i = 0; i < rows.length; i += batchSize) out.push(makeBatch(rows.slice(i, i + batchSize), seqLen, padId));
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const part = rows.slice(i, i + batchSize);
+    out.push(makeBatch(part, batchLength(part, seqLen), padId));
+  }
   return out;
 }
 

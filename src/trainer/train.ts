@@ -10,7 +10,7 @@ import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared
 import type { Batch, Engine, ModelConfig, NamedArrays, OptimizerSettings } from './engine/types';
 import { gptConfigOf, resolveConfig, type TrainConfig } from './config';
 import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint';
-import { groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
+import { batchLength, groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
 import { evaluate, type EvalResult } from './evaluate';
 import { holdOut, loadRecords, type Item } from './prepare';
 import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, type RunInfo } from './runFolder';
@@ -326,7 +326,10 @@ export function takeStepExamples(sampler: TaskSampler, examples: readonly Exampl
 function microBatches(stepExamples: Example[], seqLen: number, cfg: TrainConfig, padId: number): Batch[] {
   const { rows } = layoutRows(stepExamples, seqLen, cfg.packing);
   const out: Batch[] = [];
-  for (let i = 0; i < rows.length; i += cfg.batchSize) out.push(makeBatch(rows.slice(i, i + cfg.batchSize), seqLen, padId));
+  for (let i = 0; i < rows.length; i += cfg.batchSize) {
+    const part = rows.slice(i, i + cfg.batchSize);
+    out.push(makeBatch(part, batchLength(part, seqLen), padId));
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
-import { tokenizeExample, layoutRows, makeBatch, batchesOf, type Example } from '../../../src/trainer/data';
+import { tokenizeExample, layoutRows, makeBatch, batchesOf, batchLength, type Example } from '../../../src/trainer/data';
 import { testRenderer } from './helpers';
 
 const tok = new ByteTokenizer();
@@ -87,4 +87,24 @@ test('eval batches cover every trained token exactly once', () => {
   const weightSum = batches.reduce((s, b) => s + b.weights.reduce((a, w) => a + w, 0), 0);
   assert.equal(weightSum, exs.reduce((s, e) => s + e.trained, 0));
   assert.ok(batches.every((b) => b.batchSize <= 3));
+});
+
+test('a batch is only as long as its longest row needs (rounded up to 8), and cutting the padding changes no loss', async () => {
+  const { createEngine } = await import('../../../src/trainer/engine');
+  const ex = (n: number) => tokenizeExample({ text: `Q: ${'x'.repeat(n)} A: ok`, trainSpans: [[n + 6, n + 8]] }, tok, 1000).example;
+  const rows = [[ex(3)], [ex(20)], [ex(9)]];
+  assert.equal(batchLength(rows, 128), 32, 'longest row: 28 bytes + BOS and EOS → 29 pairs → 32');
+  assert.equal(batchLength([[ex(200)]], 128), 128, 'never beyond the context');
+  assert.equal(batchLength([[ex(3), ex(3)]], 128), 32, 'a packed row counts all its examples');
+  const engine = await createEngine({ config: { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 128 }, seed: 3, threads: 1 });
+  try {
+    const full = await engine.evalLoss(makeBatch(rows, 128, tok.padId));
+    const cut = await engine.evalLoss(makeBatch(rows, batchLength(rows, 128), tok.padId));
+    assert.equal(cut.tokens, full.tokens);
+    assert.ok(Math.abs(cut.lossSum - full.lossSum) < 1e-4, `${cut.lossSum} vs ${full.lossSum}`);
+    // batchesOf (evaluation) cuts too.
+    assert.ok(batchesOf(rows.flat(), 128, 2, false, tok.padId).every((b) => b.seqLen < 128));
+  } finally {
+    await engine.dispose();
+  }
 });
