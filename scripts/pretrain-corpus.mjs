@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { rng } from './samples/random.mjs';
 
 const { values: opts } = parseArgs({ options: { out: { type: 'string', default: 'runs/pretrain-corpus' }, seed: { type: 'string', default: '12' }, 'procedural-mb': { type: 'string', default: '5' }, 'copy-share': { type: 'string', default: '' } } });
 const SEED = Number(opts.seed);
@@ -53,21 +54,6 @@ function kjvChapters() {
   }
   if (chapters.length < 1000) throw new Error(`bible printed only ${chapters.length} chapters; is bible-kjv-text installed?`);
   return chapters.map((c) => ({ book: c.book, chapter: Number(c.chapter), text: `${c.book} chapter ${c.chapter}\n${c.verses.join('\n')}` }));
-}
-
-// ---- seeded randomness (mulberry32) -------------------------------------------------------------------------
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = (xs) => xs[Math.floor(next() * xs.length)];
-  return { next, int, pick, picks: (xs, n) => Array.from({ length: n }, () => pick(xs)) };
 }
 
 // ---- procedural documents ---------------------------------------------------------------------------------------

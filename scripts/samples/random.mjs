@@ -14,6 +14,8 @@ export function rng(seed) {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
     pick: (list) => list[Math.floor(next() * list.length)],
+    /** n independent picks (repeats allowed). */
+    picks: (list, n) => Array.from({ length: n }, () => list[Math.floor(next() * list.length)]),
     shuffle: (list) => {
       const a2 = list.slice();
       for (let i = a2.length - 1; i > 0; i--) {
