@@ -1,27 +1,23 @@
-// The training loop, top to bottom: run folder → config → model → data → engine → loop (log, eval, checkpoint,
-// cancel, time budget) → final eval and checkpoint. Everything touching TensorFlow.js is behind the Engine.
-import { existsSync, mkdirSync } from 'node:fs';
+// The SFT and pretraining loop, top to bottom: run folder → config → model (./runSetup.ts, shared with DPO) → data →
+// engine → loop (log, eval, checkpoint, cancel, time budget) → final eval and checkpoint. Everything touching
+// TensorFlow.js is behind the Engine.
+import { existsSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
-import { ByteTokenizer } from '../core/tokenizer/byteTokenizer';
 import type { RecordRenderer } from '../core/template/types';
-import { createRenderer } from '../core/template';
-import { resolveSavedTemplate, type SavedTemplate } from './template';
 import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared/protocol/trainer';
 import type { Batch, Engine, ModelConfig, NamedArrays, OptimizerSettings } from './engine/types';
-import { gptConfigOf, resolveConfig, type TrainConfig } from './config';
-import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint';
+import type { TrainConfig } from './config';
+import { existingCheckpointDir } from './checkpoint';
 import { batchLength, groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
 import { evaluate, type EvalResult } from './evaluate';
 import { holdOut, loadRecords, type Item } from './prepare';
-import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, type RunInfo } from './runFolder';
+import { appendMetrics, runPaths } from './runFolder';
 import { TaskSampler } from './sampler';
 import { learningRate } from './schedule';
-import { resolveModelDir } from './modelDir';
 import type { LoraOptions } from './engine/lora';
 import { describeEstimate, estimateMemory } from './memoryEstimate';
-import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from './loraRun';
-import { builtinModelDir } from './builtinModel';
 import { loadPretrainItems } from './pretrainData';
+import { checkpointSaver, prepareRun, restoreResumedWeights, startEngine, startRunInfo } from './runSetup';
 import { trainDpo } from './dpo/train';
 
 export type EngineFactory = (opts: { config: ModelConfig; seed: number; params?: NamedArrays; threads?: number; lora?: LoraOptions }) => Engine | Promise<Engine>;
@@ -43,67 +39,16 @@ export interface TrainOutcome {
   bestEvalLoss: number | null;
 }
 
-export class RunFolderError extends Error {}
+// Kept importable from here: the trainer's entry point tells a refused run folder from a failed run by it.
+export { RunFolderError } from './runSetup';
 
 /** Steps measured before a time-budgeted run fixes its total steps (and so its cosine schedule). */
 const CALIBRATION_STEPS = 10;
 
 export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
   if (req.stage === 'dpo') return trainDpo(req, hooks);
-  const now = hooks.now ?? (() => performance.now() / 1000);
-  const log = (message: string, level: 'info' | 'warn' = 'info') => hooks.emit({ type: 'log', level, message });
-  const t0 = now();
-
-  // ---- run folder: a new run, or the checkpoint of an unfinished one -------------------------------------------
-  const paths = runPaths(req.out);
-  const previousRun = readRunInfo(req.out);
-  if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
-  const ckDir = existingCheckpointDir(paths.checkpoint);
-  if (previousRun && (previousRun.stage ?? 'sft') !== (req.stage ?? 'sft')) throw new RunFolderError(`${req.out} holds a ${previousRun.stage} run; resume it with --stage ${previousRun.stage} or choose another --out (nothing was overwritten)`);
-  if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
-  if (previousRun?.status === 'running' && previousRun.pid && previousRun.pid !== process.pid && processAlive(previousRun.pid)) {
-    throw new RunFolderError(`${req.out} is in use by a running trainer (pid ${previousRun.pid})`);
-  }
-  const resumed: Checkpoint | null = req.resume && ckDir ? loadCheckpoint(ckDir) : null;
-  if (resumed && !resumed.state) throw new RunFolderError(`${ckDir}: holds weights only, no training state to resume from`);
-  mkdirSync(req.out, { recursive: true });
-
-  // ---- config: the saved one when resuming (so the run continues exactly), else preset + overrides --------------
-  let cfg: TrainConfig;
-  if (resumed?.state) {
-    cfg = { ...resumed.state.config };
-    // A time budget belongs to this invocation, not to the run; everything else must stay as saved to resume exactly.
-    if (typeof req.overrides.maxMinutes === 'number') cfg.maxMinutes = req.overrides.maxMinutes;
-    const ignored = Object.entries(req.overrides).filter(([k, v]) => k !== 'maxMinutes' && k !== 'epochs' && JSON.stringify((cfg as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
-    if (ignored.length) log(`resuming with the run's saved settings; ignored: ${ignored.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`, 'warn');
-  } else {
-    cfg = resolveConfig(req.overrides);
-  }
-
-  // ---- model: the built-in GPT from random weights (`scratch`), the shipped pre-trained one (`tiny`), or a folder --
-  let base: Checkpoint | null = null;
-  const builtin = resumed ? null : builtinModelDir(req.model);
-  const baseDir = builtin === null ? null : resolveModelDir(builtin);
-  if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
-  const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
-  const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
-  if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
-  const seqLen = cfg.contextLength;
-  // A run from a Hugging Face model checkpoints as a Hugging Face folder (its config.json and tokenizer files).
-  const source = resumed?.source ?? base?.source ?? null;
-
-  // ---- template: the one the run was started with when resuming, else the requested one, else the base model's ----
-  let template: SavedTemplate | null;
-  if (resumed) {
-    template = resumed.template ?? null;
-    if (req.template !== undefined && req.template !== template?.ref) {
-      throw new RunFolderError(`${ckDir}: the run renders with template ${JSON.stringify(template?.ref ?? 'default')}; a resumed run keeps it (asked for ${JSON.stringify(req.template)})`);
-    }
-  } else {
-    template = req.template !== undefined ? resolveSavedTemplate(req.template, tokenizer) : base?.template ?? null;
-  }
-  const renderer = template ? createRenderer(template.spec) : hooks.renderer;
-  if (template) log(`template: ${template.ref}`);
+  const run = prepareRun(req, hooks, req.stage);
+  const { log, now, t0, cfg, seqLen, tokenizer, renderer, model, lora, paths, resumed } = run;
 
   // ---- data: instruction records (loss on responses), or raw text packed into rows (pretrain: loss on every token) --
   let trainItems: Item[];
@@ -141,21 +86,13 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   log(`data: ${examples.length} training examples${multiTask ? ` in ${byTask.size} tasks (${[...byTask].map(([t, ix]) => `${t} ${ix.length}`).join(', ')})` : ''}, ${evalItems.length} eval`);
 
   // ---- engine ----------------------------------------------------------------------------------------------------
-  // LoRA: the engine starts from the base weights (a resumed adapter folder names them) and trains adapters only.
-  const lora = cfg.lora ? loraOptionsFor(cfg, model) : undefined;
   // Said before the engine allocates anything, so a run that will not fit is flagged while it can still be stopped.
   const plannedThreads = cfg.threads || Math.min(2, availableParallelism());
   const estimate = describeEstimate(estimateMemory({ config: model, batchSize: cfg.batchSize, seqLen, threads: plannedThreads, lora }), plannedThreads, freemem());
   log(estimate.message, estimate.warn ? 'warn' : 'info');
-  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: resumed?.adapter?.base.params ?? base?.params, threads: cfg.threads || undefined, lora });
-  if (resumed?.adapter) await engine.setAdapterState(resumed.adapter.adapter);
-  else if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
-  // A base that is itself an adapter folder has no weights file for PEFT to name: save it merged, as a random base is.
-  const adapterBase = lora ? resumed?.adapter?.baseDir ?? await adapterBaseFolder(engine, base?.adapter ? null : baseDir, req.out, model, tokenizer, template) : null;
-  const adapterSettings = lora && adapterBase ? adapterSettingsFor(lora, adapterBase, model) : null;
-  log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
-  log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
-  if (lora) log(loraSummary(lora, engine.trainableParameterCount, engine.parameterCount));
+  const started = await startEngine(run, hooks);
+  const { engine } = started;
+  await restoreResumedWeights(run, engine);
 
   // ---- training state ----------------------------------------------------------------------------------------------
   const rowsPerStep = cfg.batchSize * cfg.gradAccum;
@@ -169,27 +106,11 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
   const elapsedBefore = resumed?.state?.elapsedSeconds ?? 0;
   const elapsed = () => elapsedBefore + (now() - t0);
   const budgetSeconds = cfg.maxMinutes > 0 ? cfg.maxMinutes * 60 : Infinity;
-  // Rows past the checkpoint are trained again (or, with no checkpoint, the run starts over): keep each step once.
-  truncateMetrics(req.out, resumed ? step : -1);
-  if (resumed) {
-    log(`resumed from ${ckDir} at step ${step} of ${totalSteps || '?'}`);
-  }
-  const startedAt = previousRun?.started_at ?? new Date().toISOString();
-  const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
-    status: 'running', dataset: req.data, eval: req.eval ?? null, model: req.model, ...(req.stage ? { stage: req.stage } : {}), config: { ...cfg, ...(template ? { template: template.ref } : {}) }, backend: engine.backend,
-    parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
-    best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
+  const writeInfo = startRunInfo(run, engine, () => ({ step, total_steps: totalSteps, best_eval_loss: bestEvalLoss, best_step: bestStep }));
+  const saveWeights = checkpointSaver(run, started);
+  const saveLatest = () => saveWeights(paths.checkpoint, {
+    step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
   });
-  writeRunInfo(req.out, runInfo({}));
-
-  const saveLatest = async () => {
-    const state: Omit<TrainingState, 'files' | 'optimizer'> = {
-      step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
-    };
-    if (adapterSettings) return saveLoraCheckpoint(paths.checkpoint, engine, adapterSettings, state, template);
-    const { params, optimizer } = await engine.getState();
-    saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
-  };
 
   const evalSettings = { seqLen, batchSize: cfg.batchSize, packing: cfg.packing, exactMatchSamples: cfg.exactMatchSamples, maxNewTokens: cfg.maxNewTokens };
   /** Evaluates, logs the row, keeps the best weights; returns true when early stopping says stop. */
@@ -204,8 +125,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       bestEvalLoss = r.loss;
       bestStep = step;
       evalsWithoutImprovement = 0;
-      if (adapterSettings) await saveLoraCheckpoint(paths.best, engine, adapterSettings, null, template);
-      else saveCheckpoint(paths.best, { model, tokenizer, params: (await engine.getState()).params, optimizer: null, state: null, template, source });
+      await saveWeights(paths.best, null);
     } else {
       evalsWithoutImprovement++;
     }
@@ -278,16 +198,16 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       }
       if (step % cfg.checkpointEvery === 0) {
         await saveLatest();
-        writeRunInfo(req.out, runInfo({}));
+        writeInfo();
       }
     }
     if (status === 'finished' && lastEvalStep !== step && !hooks.stopRequested()) await runEval();
     await saveLatest();
-    writeRunInfo(req.out, runInfo({ status, reason, finished_at: new Date().toISOString(), pid: null }));
+    writeInfo({ status, reason, finished_at: new Date().toISOString(), pid: null });
     log(`${status} at step ${step}: ${reason}; last loss ${Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : 'n/a'}${bestEvalLoss !== null ? `, best eval loss ${bestEvalLoss.toFixed(4)} at step ${bestStep}` : ''}`);
     return { status, step, reason, bestEvalLoss };
   } catch (e) {
-    writeRunInfo(req.out, runInfo({ status: 'failed', reason: (e as Error).message, finished_at: new Date().toISOString(), pid: null }));
+    writeInfo({ status: 'failed', reason: (e as Error).message, finished_at: new Date().toISOString(), pid: null });
     throw e;
   } finally {
     await engine.dispose();
@@ -349,15 +269,6 @@ async function perTaskLoss(engine: Engine, stepExamples: Example[], seqLen: numb
 }
 
 export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 

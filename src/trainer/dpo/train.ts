@@ -1,76 +1,26 @@
 // The DPO loop, top to bottom like the SFT one (../train.ts), whose run folder, checkpoints, resume, cancel, time
-// budget and early stopping it shares: run folder → config → model (the built-in one or an SFT checkpoint) → preference
-// pairs → reference log-probabilities (once, from the starting weights) → loop (DPO step, TRL-named metrics, eval
-// on held-out pairs: DPO loss, reward accuracy and margin; best checkpoint by eval DPO loss) → final checkpoint.
-import { mkdirSync } from 'node:fs';
-import { ByteTokenizer } from '../../core/tokenizer/byteTokenizer';
-import { createRenderer } from '../../core/template';
+// budget and early stopping it shares: run folder → config → model (the built-in one or an SFT checkpoint; these three
+// set up by ../runSetup.ts) → preference pairs → reference log-probabilities (once, from the starting weights) → loop
+// (DPO step, TRL-named metrics, eval on held-out pairs: DPO loss, reward accuracy and margin; best checkpoint by eval
+// DPO loss) → final checkpoint.
 import type { EvalRow, MetricsRow, TrainRequest } from '../../shared/protocol/trainer';
-import type { ModelConfig, OptimizerSettings } from '../engine/types';
-import { gptConfigOf, resolveConfig, type TrainConfig } from '../config';
-import { existingCheckpointDir, loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingState } from '../checkpoint';
+import type { OptimizerSettings } from '../engine/types';
 import { holdOut } from '../prepare';
-import { appendMetrics, readRunInfo, runPaths, truncateMetrics, writeRunInfo, type RunInfo } from '../runFolder';
+import { appendMetrics } from '../runFolder';
 import { TaskSampler } from '../sampler';
 import { learningRate } from '../schedule';
-import { resolveModelDir } from '../modelDir';
-import { resolveSavedTemplate, type SavedTemplate } from '../template';
-import { RunFolderError, yieldToEventLoop, type TrainHooks, type TrainOutcome } from '../train';
+import { checkpointSaver, prepareRun, restoreResumedWeights, RunFolderError, startEngine, startRunInfo } from '../runSetup';
+import { yieldToEventLoop, type TrainHooks, type TrainOutcome } from '../train';
 import { loadPreferencePairs, type PreferencePair } from './data';
 import { loadReference, pairLogps, REFERENCE_FILE, saveReference, type ReferenceLogps } from './logps';
 import type { DpoLossType, DpoSettings, DpoStats } from './loss';
 import { dpoEvaluate, dpoTrainStep, type ScoredPair } from './step';
-import { adapterBaseFolder, adapterSettingsFor, loraOptionsFor, loraSummary, saveLoraCheckpoint } from '../loraRun';
-import { builtinModelDir } from '../builtinModel';
 
 export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
-  const now = hooks.now ?? (() => performance.now() / 1000);
-  const log = (message: string, level: 'info' | 'warn' = 'info') => hooks.emit({ type: 'log', level, message });
-  const t0 = now();
-
-  // ---- run folder: a new run, or the checkpoint of an unfinished DPO run ------------------------------------------
-  const paths = runPaths(req.out);
-  const previousRun = readRunInfo(req.out);
-  if (previousRun?.status === 'finished') throw new RunFolderError(`${req.out} holds a finished run; choose another --out (nothing was overwritten)`);
-  const ckDir = existingCheckpointDir(paths.checkpoint);
-  if ((previousRun || ckDir) && !req.resume) throw new RunFolderError(`${req.out} already holds a run; resume it or choose another --out (nothing was overwritten)`);
-  if (previousRun && (previousRun.stage ?? 'sft') !== 'dpo') throw new RunFolderError(`${req.out} holds a ${previousRun.stage ?? 'sft'} run, not a DPO one; choose another --out (nothing was overwritten)`);
-  const resumed: Checkpoint | null = req.resume && ckDir ? loadCheckpoint(ckDir) : null;
-  if (resumed && !resumed.state) throw new RunFolderError(`${ckDir}: holds weights only, no training state to resume from`);
-  mkdirSync(req.out, { recursive: true });
-
-  // ---- config ------------------------------------------------------------------------------------------------------
-  let cfg: TrainConfig;
-  if (resumed?.state) {
-    cfg = { ...resumed.state.config };
-    if (typeof req.overrides.maxMinutes === 'number') cfg.maxMinutes = req.overrides.maxMinutes;
-  } else {
-    cfg = resolveConfig(req.overrides);
-  }
+  // The model is the built-in one or a saved model / SFT run, whose weights become the reference.
+  const run = prepareRun(req, hooks, 'dpo');
+  const { log, now, t0, cfg, seqLen, tokenizer, renderer, paths, resumed } = run;
   const settings: DpoSettings = { beta: cfg.dpoBeta, loss: cfg.dpoLoss as DpoLossType, labelSmoothing: cfg.dpoLabelSmoothing };
-
-  // ---- model: the built-in one, or a saved model / SFT run (whose weights become the reference) --------------------
-  let base: Checkpoint | null = null;
-  const builtin = resumed ? null : builtinModelDir(req.model);
-  const baseDir = builtin === null ? null : resolveModelDir(builtin);
-  if (baseDir) base = loadCheckpoint(baseDir, { withOptimizer: false });
-  const tokenizer = resumed?.tokenizer ?? base?.tokenizer ?? new ByteTokenizer();
-  const model: ModelConfig = resumed?.model ?? base?.model ?? gptConfigOf(cfg, tokenizer.vocabSize);
-  if (base || resumed) cfg = { ...cfg, dModel: model.dModel, nLayers: model.nLayers, nHeads: model.nHeads, contextLength: Math.min(cfg.contextLength, model.contextLength) };
-  const seqLen = cfg.contextLength;
-  // A run from a Hugging Face model checkpoints as a Hugging Face folder (its config.json and tokenizer files).
-  const source = resumed?.source ?? base?.source ?? null;
-  let template: SavedTemplate | null;
-  if (resumed) {
-    template = resumed.template ?? null;
-    if (req.template !== undefined && req.template !== template?.ref) {
-      throw new RunFolderError(`${ckDir}: the run renders with template ${JSON.stringify(template?.ref ?? 'default')}; a resumed run keeps it (asked for ${JSON.stringify(req.template)})`);
-    }
-  } else {
-    template = req.template !== undefined ? resolveSavedTemplate(req.template, tokenizer) : base?.template ?? null;
-  }
-  const renderer = template ? createRenderer(template.spec) : hooks.renderer;
-  if (template) log(`template: ${template.ref}`);
 
   // ---- preference pairs ------------------------------------------------------------------------------------------
   const loadOpts = { skipInvalid: req.skipInvalid, includeRejected: req.includeRejected, maxTokens: seqLen + 1 };
@@ -95,14 +45,9 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
 
   // ---- engine, and the reference log-probabilities from the starting weights ---------------------------------------
   // LoRA as in SFT (../loraRun.ts): adapters from zero, so the starting weights (the reference) are the base's.
-  const lora = cfg.lora ? loraOptionsFor(cfg, model) : undefined;
-  const engine = await hooks.createEngine({ config: model, seed: cfg.seed, params: resumed?.adapter?.base.params ?? base?.params, threads: cfg.threads || undefined, lora });
+  const started = await startEngine(run, hooks);
+  const { engine } = started;
   try {
-    log(`backend: ${engine.backend.name} on ${engine.backend.device} (${engine.backend.reason})`);
-    log(`model: ${model.nLayers} layer${model.nLayers === 1 ? '' : 's'}, d_model ${model.dModel}, ${model.nHeads} heads, context ${model.contextLength}, ${engine.parameterCount.toLocaleString('en')} parameters`);
-    if (lora) log(loraSummary(lora, engine.trainableParameterCount, engine.parameterCount));
-    const adapterBase = lora ? resumed?.adapter?.baseDir ?? await adapterBaseFolder(engine, base?.adapter ? null : baseDir, req.out, model, tokenizer, template) : null;
-    const adapterSettings = lora && adapterBase ? adapterSettingsFor(lora, adapterBase, model) : null;
     let reference: ReferenceLogps | null = loadReference(req.out, trainPairs.length, evalPairs.length);
     if (resumed && !reference) throw new RunFolderError(`${req.out}: the checkpoint has no ${REFERENCE_FILE} beside it, so the reference model is lost; start a new run`);
     if (!reference) {
@@ -113,8 +58,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
       reference = { train, eval: held };
       saveReference(req.out, reference);
     }
-    if (resumed?.adapter) await engine.setAdapterState(resumed.adapter.adapter);
-    else if (resumed) await engine.setState({ params: resumed.params, optimizer: resumed.optimizer });
+    await restoreResumedWeights(run, engine);
     const ref = reference;
     const scored = (i: number): ScoredPair => ({ pair: trainPairs[i], refChosen: ref.train.chosen[i], refRejected: ref.train.rejected[i] });
 
@@ -130,23 +74,11 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
     const elapsedBefore = resumed?.state?.elapsedSeconds ?? 0;
     const elapsed = () => elapsedBefore + (now() - t0);
     const budgetSeconds = cfg.maxMinutes > 0 ? cfg.maxMinutes * 60 : Infinity;
-    truncateMetrics(req.out, resumed ? step : -1);
-    if (resumed) log(`resumed from ${ckDir} at step ${step} of ${totalSteps || '?'}`);
-    const startedAt = previousRun?.started_at ?? new Date().toISOString();
-    const runInfo = (patch: Partial<RunInfo>): RunInfo => ({
-      status: 'running', stage: 'dpo', dataset: req.data, eval: req.eval ?? null, model: req.model, config: { ...cfg, ...(template ? { template: template.ref } : {}) },
-      backend: engine.backend, parameters: engine.parameterCount, started_at: startedAt, updated_at: '', finished_at: null, step, total_steps: totalSteps,
-      best_eval_loss: bestEvalLoss, best_step: bestStep, reason: null, pid: process.pid, ...patch,
+    const writeInfo = startRunInfo(run, engine, () => ({ step, total_steps: totalSteps, best_eval_loss: bestEvalLoss, best_step: bestStep }));
+    const saveWeights = checkpointSaver(run, started);
+    const saveLatest = () => saveWeights(paths.checkpoint, {
+      step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
     });
-    writeRunInfo(req.out, runInfo({}));
-    const saveLatest = async () => {
-      const state: Omit<TrainingState, 'files' | 'optimizer'> = {
-        step, totalSteps, config: cfg, sampler: sampler.getState(), bestEvalLoss, bestStep, evalsWithoutImprovement, elapsedSeconds: elapsed(), tokensSeen,
-      };
-      if (adapterSettings) return saveLoraCheckpoint(paths.checkpoint, engine, adapterSettings, state, template);
-      const { params, optimizer } = await engine.getState();
-      saveCheckpoint(paths.checkpoint, { model, tokenizer, params, optimizer, state, template, source });
-    };
 
     /** Eval DPO loss, reward accuracy and margin on the held-out pairs; keeps the best weights; true = stop early. */
     const runEval = async (): Promise<boolean> => {
@@ -163,8 +95,7 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
         bestEvalLoss = r.loss;
         bestStep = step;
         evalsWithoutImprovement = 0;
-        if (adapterSettings) await saveLoraCheckpoint(paths.best, engine, adapterSettings, null, template);
-        else saveCheckpoint(paths.best, { model, tokenizer, params: (await engine.getState()).params, optimizer: null, state: null, template, source });
+        await saveWeights(paths.best, null);
       } else {
         evalsWithoutImprovement++;
       }
@@ -229,16 +160,16 @@ export async function trainDpo(req: TrainRequest, hooks: TrainHooks): Promise<Tr
         }
         if (step % cfg.checkpointEvery === 0) {
           await saveLatest();
-          writeRunInfo(req.out, runInfo({}));
+          writeInfo();
         }
       }
       if (status === 'finished' && lastEvalStep !== step && !hooks.stopRequested()) await runEval();
       await saveLatest();
-      writeRunInfo(req.out, runInfo({ status, reason, finished_at: new Date().toISOString(), pid: null }));
+      writeInfo({ status, reason, finished_at: new Date().toISOString(), pid: null });
       log(`${status} at step ${step}: ${reason}; last DPO loss ${Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : 'n/a'}${bestEvalLoss !== null ? `, best eval DPO loss ${bestEvalLoss.toFixed(4)} at step ${bestStep}` : ''}`);
       return { status, step, reason, bestEvalLoss };
     } catch (e) {
-      writeRunInfo(req.out, runInfo({ status: 'failed', reason: (e as Error).message, finished_at: new Date().toISOString(), pid: null }));
+      writeInfo({ status: 'failed', reason: (e as Error).message, finished_at: new Date().toISOString(), pid: null });
       throw e;
     }
   } finally {
