@@ -1,8 +1,8 @@
 // How much memory a training run will take, before it starts: weights, gradients, optimizer state, activations and
 // each compute worker's wasm heap, for full fine-tuning or LoRA. Pure arithmetic on the config.
 //
-// The factors come from this engine, fitted to tf.profile's peak bytes of one accumulateGradients call over 12 GPT
-// and 14 Llama configs (wasm; test/unit/trainer/memoryEstimate.test.ts re-measures some of both). Per micro-batch
+// The factors come from this engine, checked against tf.profile's peak bytes of one accumulateGradients call over 12
+// GPT and 21 Llama configs (wasm; test/unit/trainer/memoryEstimate.test.ts re-measures some of both). Per micro-batch
 // of N = rows·T tokens, in floats:
 // - GPT: each layer's forward runs in its own tf.tidy keeping only what its backward reads, 8·D + 3·F + 2 per token
 //   (read off model.ts's cacheTensors), and all L of them are alive when the backward starts. On top of those, the
@@ -11,9 +11,14 @@
 //   3·V + 10·D per token, + V·D), which is exact to 0.1% where it is the larger, or a layer's own transients
 //   (18.2·D + 10.1·F per token, 2 per attention score, rows·H·T², fitted). Parameter gradients go from the wasm
 //   heap straight into JS arrays, so no weight-shaped gradient tensor outlives a matMul.
-// - Llama (llama.ts) still runs a micro-batch in one tf.tidy: everything its forward and backward make is alive at
-//   the end, per token and layer 34·D + 16.4·F + 12.7·H·hd (queries) + 8.9·KV·hd (keys, values: GQA) + 16.7 per
-//   score H·T, per token 1.9·V + 12·D, plus 0.6·V·D and its weight-shaped gradient tensors, 0.74 × the parameters.
+// - Llama (llama.ts) the same way (each op frees its own temporaries too), every term read off the code and exact to
+//   a few bytes on 19 of the 21; q/k/v biases add a few floats per token (0.4%), packed rows their own rows·T² mask.
+//   Kept per layer (its cacheTensors): 4·D + 4·F + 2·Q + 2·KV + 2 per token, Q = H·hd the query width, KV = Hkv·hd
+//   that of keys and values (GQA); attention probabilities stay in JS. On top, the largest phase of: the head's
+//   cross-entropy (logits and dlogits, 2·V + 2·D + 3 per token), its output projection's gradient (V + 4·D + 4 per
+//   token, + V·D: the peak for short micro-batches), a layer's SwiGLU backward (D + 9·F), attention's backward
+//   (2·D + 2·Q + H per token, 6 per score rows·H·T²: dS and its softmax terms) or the q/k/v projections' backward
+//   (12·D + Q + 2·KV + 5; the largest only where d_ff < ~1.6·D).
 // - Uploaded weights, in each worker: every matrix twice (the backward multiplies by its transpose), vectors once;
 //   GPT's position table stays in JS, and so does Llama's untied input embedding (rows are looked up in JS). The
 //   causal mask, T² floats, is cached beside them. Both exact.
@@ -60,8 +65,12 @@ export const FACTORS = {
     layerPerD: 18.2, layerPerF: 10.1, layerPerScore: 2,
   },
   llama: {
-    perD: 34, perF: 16.4, perQ: 12.7, perKv: 8.9, perScore: 16.7,
-    perVocab: 1.9, perDOutside: 12, perVD: 0.6, gradTemps: 0.74,
+    cachePerD: 4, cachePerF: 4, cachePerQ: 2, cachePerKv: 2, cachePerToken: 2,
+    cePerVocab: 2, cePerD: 2, cePerToken: 3,
+    projPerVocab: 1, projPerD: 4, projPerToken: 4, projPerVD: 1,
+    mlpPerD: 1, mlpPerF: 9,
+    attnPerD: 2, attnPerQ: 2, attnPerHead: 1, attnPerScore: 6,
+    qkvPerD: 12, qkvPerQ: 1, qkvPerKv: 2, qkvPerToken: 5,
   },
 };
 /**
@@ -105,15 +114,27 @@ export function parameterShapes(config: ModelConfig): Shape[] {
 
 /**
  * Floats a replica holds at its peak during one micro-batch of `rows` × `seqLen` tokens, beyond its uploaded
- * weights: activations, plus (Llama) its weight-shaped gradient tensors.
+ * weights: activations, and the one weight-shaped gradient tensor alive at a time.
  */
 export function activationFloats(config: ModelConfig, rows: number, seqLen: number): number {
   const { dModel: D, nLayers: L, nHeads: H, vocabSize: V } = config;
   const N = rows * seqLen;
   if (isLlama(config)) {
     const f = FACTORS.llama;
-    const perLayer = f.perD * D + f.perF * config.dFF + f.perQ * H * config.headDim + f.perKv * config.nKvHeads * config.headDim + f.perScore * H * seqLen;
-    return N * (L * perLayer + f.perVocab * V + f.perDOutside * D) + f.perVD * V * D + f.gradTemps * parameterCount(config);
+    const F = config.dFF;
+    const Q = H * config.headDim;
+    const KV = config.nKvHeads * config.headDim;
+    const caches = N * L * (f.cachePerD * D + f.cachePerF * F + f.cachePerQ * Q + f.cachePerKv * KV + f.cachePerToken);
+    const head = Math.max(
+      N * (f.cePerVocab * V + f.cePerD * D + f.cePerToken),
+      N * (f.projPerVocab * V + f.projPerD * D + f.projPerToken) + f.projPerVD * V * D,
+    );
+    const layer = Math.max(
+      N * (f.mlpPerD * D + f.mlpPerF * F),
+      N * (f.attnPerD * D + f.attnPerQ * Q + f.attnPerHead * H) + f.attnPerScore * rows * H * seqLen * seqLen,
+      N * (f.qkvPerD * D + f.qkvPerQ * Q + f.qkvPerKv * KV + f.qkvPerToken),
+    );
+    return caches + Math.max(head, layer);
   }
   const F = config.dFF ?? 4 * D;
   const f = FACTORS.gpt;
@@ -131,10 +152,6 @@ export function deviceWeightFloats(config: ModelConfig): number {
     const size = s.shape.reduce((a, b) => a * b, 1);
     return n + (s.shape.length === 2 ? 2 : 1) * size;
   }, 0);
-}
-
-function parameterCount(config: ModelConfig): number {
-  return parameterShapes(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 export function estimateMemory(input: MemoryEstimateInput): MemoryEstimate {

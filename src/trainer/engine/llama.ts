@@ -8,7 +8,7 @@ import type { LlamaConfig } from './types';
 import type { ParamLayout } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
 import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
-import { crossEntropy, sumRows } from './ops';
+import { addTransposedInto, crossEntropy, peek, sumRows } from './ops';
 import * as lo from './llamaOps';
 
 /** Each Linear twice: W [out, in] for the backward, Wᵀ [in, out] for the forward (both plain matMuls). */
@@ -64,6 +64,11 @@ export class LlamaReplica implements Replica {
     this.masks.dispose();
   }
 
+  /**
+   * Adds d(Σ wᵢ·lossᵢ)/dθ over the rows into `grad` and returns the weighted loss sum. Memory as the GPT's
+   * (model.ts): the forward keeps only what the backward reads, per layer, and the backward frees each layer's
+   * activations as it passes it; the wasm heap grows to the peak of live tensors and never shrinks.
+   */
   accumulateGradients(slice: RowSlice, grad: Float32Array): { lossSum: number; weightSum: number } {
     const w = this.weights();
     const { tf } = this;
@@ -74,54 +79,97 @@ export class LlamaReplica implements Replica {
     const positions = rowPositions(slice);
     const { targets, weights, weightSum } = lossTargets(slice, this.config.vocabSize);
     const mask = this.masks.of(slice);
-    const lossSum = tf.tidy(() => {
-      const f = this.forward(w, this.embed(ids), positions, rows, T, { mask, keep: true });
+    // Each weight-shaped gradient goes into `grad` as soon as it is computed and is freed at once.
+    const add = (name: string, t: Tensor) => {
+      addInto(grad, this.layout.byName.get(name)!.offset, peek(tf, t));
+      t.dispose();
+    };
+    const x0 = this.embed(ids);
+    const f = this.forward(w, x0, positions, rows, T, { mask, keep: true });
+    x0.dispose(); // the embedding's gradient is taken in JS, from ids alone
+    let lossSum = 0;
+    let dh = tf.tidy(() => {
       const ce = crossEntropy(tf, f.logits, tf.tensor1d(targets, 'int32'), tf.tensor1d(weights));
-      const add = (name: string, t: Tensor) => addInto(grad, this.layout.byName.get(name)!.offset, t.dataSync() as Float32Array);
-      const addLinear = (name: string, x: Tensor2D, dy: Tensor2D, lin: Linear): Tensor2D => {
-        const g = lo.denseBackward(tf, x, dy, lin.w);
-        add(name + '.weight', g.dw);
-        if (lin.b) add(name + '.bias', sumRows(tf, dy));
-        return g.dx;
-      };
-      // logits = hf @ lm_headᵀ: d lm_head = (hfᵀ @ dlogits)ᵀ, the cheaper transposes when V > D.
-      add(tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', tf.transpose(tf.matMul(tf.transpose(f.final.y), ce.dlogits)));
-      const fin = lo.rmsNormBackward(tf, tf.matMul(ce.dlogits, w.lmHead.w), f.final.cache, w.norm);
+      lossSum = ce.lossSum.dataSync()[0];
+      // The head's peak is here, logits and dlogits [N, V]: nothing reads the logits after this, and dlogits is
+      // freed before the final norm's backward.
+      f.logits.dispose();
+      const dhf = tf.matMul(ce.dlogits, w.lmHead.w) as Tensor2D;
+      // logits = hf @ lm_headᵀ: d lm_head = (hfᵀ @ dlogits)ᵀ, the cheaper transposes when V > D; the last one is
+      // done while adding into `grad`, so no second [V, D] tensor is made.
+      const dLmT = tf.matMul(tf.transpose(f.final.y), ce.dlogits);
+      const lm = this.layout.byName.get(tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')!;
+      addTransposedInto(grad.subarray(lm.offset, lm.offset + lm.size), peek(tf, dLmT), D, this.config.vocabSize);
+      tf.dispose([dLmT, ce.dlogits]);
+      const fin = lo.rmsNormBackward(tf, dhf, f.final.cache, w.norm);
       add('model.norm.weight', fin.dg);
-      let dh = fin.dx;
-      for (let i = L - 1; i >= 0; i--) {
-        const lw = w.layers[i];
-        const c = f.caches[i];
-        const p = `model.layers.${i}.`;
-        // MLP: h = h1 + down(silu(gate(m)) · up(m)), m = RMSNorm(h1)
-        const ds = addLinear(p + 'mlp.down_proj', c.s, dh, lw.down);
-        const sw = lo.swigluBackward(tf, ds, c.mlp);
-        const dm = tf.add(addLinear(p + 'mlp.gate_proj', c.m, sw.dgate, lw.gate), addLinear(p + 'mlp.up_proj', c.m, sw.dup, lw.up)) as Tensor2D;
-        const post = lo.rmsNormBackward(tf, dm, c.postNorm, lw.postNorm);
-        add(p + 'post_attention_layernorm.weight', post.dg);
-        const dh1 = tf.add(dh, post.dx) as Tensor2D;
-        // Attention: h1 = h + o(attention(rope(q(a)), rope(k(a)), v(a))), a = RMSNorm(h)
-        const dAtt = addLinear(p + 'self_attn.o_proj', c.attY, dh1, lw.o);
-        const g = lo.groupedAttentionBackward(tf, dAtt, c.att, this.attentionShape(rows, T));
-        this.rotate(g.dq, this.config.nHeads, positions, true);
-        this.rotate(g.dk, this.config.nKvHeads, positions, true);
-        const da = tf.addN([
-          addLinear(p + 'self_attn.q_proj', c.a, this.matrix(g.dq, this.config.nHeads), lw.q),
-          addLinear(p + 'self_attn.k_proj', c.a, this.matrix(g.dk, this.config.nKvHeads), lw.k),
-          addLinear(p + 'self_attn.v_proj', c.a, this.matrix(g.dv, this.config.nKvHeads), lw.v),
-        ]) as Tensor2D;
-        const input = lo.rmsNormBackward(tf, da, c.inputNorm, lw.inputNorm);
-        add(p + 'input_layernorm.weight', input.dg);
-        dh = tf.add(dh1, input.dx) as Tensor2D;
-      }
-      // The embedding gradient is a scatter-add of rows: done here in JS (wasm has no UnsortedSegmentSum).
-      const dx0 = dh.dataSync() as Float32Array;
-      const emb = this.layout.byName.get('model.embed_tokens.weight')!.offset;
-      for (let r = 0; r < ids.length; r++) addInto(grad, emb + ids[r] * D, dx0.subarray(r * D, (r + 1) * D));
-      return ce.lossSum.dataSync()[0];
+      return fin.dx;
     });
+    tf.dispose([f.final.y, f.final.cache.xhat, f.final.cache.rstd]);
+    for (let i = L - 1; i >= 0; i--) {
+      const c = f.caches[i];
+      const next = this.layerBackward(i, w.layers[i], c, dh, positions, rows, T, add);
+      dh.dispose();
+      tf.dispose(cacheTensors(c));
+      dh = next;
+    }
+    // The embedding gradient is a scatter-add of rows: done here in JS (wasm has no UnsortedSegmentSum).
+    const dx0 = peek(tf, dh);
+    const emb = this.layout.byName.get('model.embed_tokens.weight')!.offset;
+    for (let r = 0; r < ids.length; r++) addInto(grad, emb + ids[r] * D, dx0.subarray(r * D, (r + 1) * D));
+    dh.dispose();
     this.masks.release(mask);
     return { lossSum, weightSum };
+  }
+
+  /**
+   * One layer's backward from dh, the gradient of its output; returns that of its input. The MLP, the attention
+   * and the q/k/v projections each run in their own tf.tidy: a layer's peak is the largest of the three, not their sum.
+   */
+  private layerBackward(
+    i: number, lw: LayerWeights, c: LayerCache, dh: Tensor2D, positions: ArrayLike<number>, rows: number, T: number,
+    add: (name: string, t: Tensor) => void,
+  ): Tensor2D {
+    const { tf } = this;
+    const { nHeads: H, nKvHeads: Hkv } = this.config;
+    const p = `model.layers.${i}.`;
+    const addLinear = (name: string, x: Tensor2D, dy: Tensor2D, lin: Linear): Tensor2D => {
+      const g = lo.denseBackward(tf, x, dy, lin.w);
+      add(name + '.weight', g.dw);
+      if (lin.b) add(name + '.bias', sumRows(tf, dy));
+      return g.dx;
+    };
+    // MLP: h = h1 + down(silu(gate(m)) · up(m)), m = RMSNorm(h1)
+    const dh1 = tf.tidy(() => {
+      const ds = addLinear(p + 'mlp.down_proj', c.s, dh, lw.down);
+      const sw = lo.swigluBackward(tf, ds, c.mlp);
+      const dm = tf.add(addLinear(p + 'mlp.gate_proj', c.m, sw.dgate, lw.gate), addLinear(p + 'mlp.up_proj', c.m, sw.dup, lw.up)) as Tensor2D;
+      const post = lo.rmsNormBackward(tf, dm, c.postNorm, lw.postNorm);
+      add(p + 'post_attention_layernorm.weight', post.dg);
+      return tf.add(dh, post.dx) as Tensor2D;
+    });
+    // Attention: h1 = h + o(attention(rope(q(a)), rope(k(a)), v(a))), a = RMSNorm(h). Its gradients come back as
+    // JS arrays (RoPE is undone there), so the tidy frees every per-head tensor of it.
+    let g: { dq: Float32Array; dk: Float32Array; dv: Float32Array } | undefined;
+    tf.tidy(() => {
+      const dAtt = addLinear(p + 'self_attn.o_proj', c.attY, dh1, lw.o);
+      g = lo.groupedAttentionBackward(tf, dAtt, c.att, this.attentionShape(rows, T));
+    });
+    const { dq, dk, dv } = g!;
+    this.rotate(dq, H, positions, true);
+    this.rotate(dk, Hkv, positions, true);
+    const dx = tf.tidy(() => {
+      const da = tf.addN([
+        addLinear(p + 'self_attn.q_proj', c.a, this.matrix(dq, H), lw.q),
+        addLinear(p + 'self_attn.k_proj', c.a, this.matrix(dk, Hkv), lw.k),
+        addLinear(p + 'self_attn.v_proj', c.a, this.matrix(dv, Hkv), lw.v),
+      ]) as Tensor2D;
+      const input = lo.rmsNormBackward(tf, da, c.inputNorm, lw.inputNorm);
+      add(p + 'input_layernorm.weight', input.dg);
+      return tf.add(dh1, input.dx) as Tensor2D;
+    });
+    dh1.dispose();
+    return dx;
   }
 
   loss(slice: RowSlice): { lossSum: number; weightSum: number } {
@@ -180,8 +228,9 @@ export class LlamaReplica implements Replica {
   }
 
   /**
-   * The model over tokens x0 [rows·seq, D] at `positions`. `keep`: return each layer's activations for the
-   * backward. `outputs`: only these token indexes reach the final norm and head. `hooks`: generation's cache.
+   * The model over tokens x0 [rows·seq, D] at `positions`, each layer in its own tf.tidy. `keep`: return each
+   * layer's activations for the backward, only those it reads (the caller frees them layer by layer).
+   * `outputs`: only these token indexes reach the final norm and head. `hooks`: generation's cache.
    */
   private forward(
     w: DeviceWeights, x0: Tensor2D, positions: ArrayLike<number>, rows: number, seq: number,
@@ -193,28 +242,53 @@ export class LlamaReplica implements Replica {
     const caches: LayerCache[] = [];
     let h = x0;
     w.layers.forEach((lw, layer) => {
-      const inputNorm = lo.rmsNorm(tf, h, lw.inputNorm, eps);
-      const a = inputNorm.y;
-      // Copies: rotated in place, and dataSync may hand back the backend's own buffer.
-      const q = (lo.dense(tf, a, lw.q.wT, lw.q.b).dataSync() as Float32Array).slice();
-      const k = (lo.dense(tf, a, lw.k.wT, lw.k.b).dataSync() as Float32Array).slice();
-      const v = lo.dense(tf, a, lw.v.wT, lw.v.b).dataSync() as Float32Array;
-      this.rotate(q, H, positions);
-      this.rotate(k, Hkv, positions);
-      opts.hooks?.kv(layer, { data: k, stride: Hkv * hd, offset: 0 }, { data: v, stride: Hkv * hd, offset: 0 });
-      let att: { y: Tensor2D; cache?: lo.GqaCache };
-      if (opts.hooks?.attend) att = { y: tf.tensor2d(opts.hooks.attend(layer, { data: q, stride: H * hd, offset: 0 }), [q.length / (H * hd), H * hd]) };
-      else att = lo.groupedAttention(tf, q, k, v, opts.mask!, shape);
-      const h1 = tf.add(h, lo.dense(tf, att.y, lw.o.wT)) as Tensor2D;
-      const postNorm = lo.rmsNorm(tf, h1, lw.postNorm, eps);
-      const m = postNorm.y;
-      const mlp = lo.swiglu(tf, lo.dense(tf, m, lw.gate.wT), lo.dense(tf, m, lw.up.wT));
-      h = tf.add(h1, lo.dense(tf, mlp.y, lw.down.wT)) as Tensor2D;
-      if (opts.keep) caches.push({ inputNorm: inputNorm.cache, a, att: att.cache!, attY: att.y, postNorm: postNorm.cache, m, mlp: mlp.cache, s: mlp.y });
+      const block = () => {
+        const inputNorm = lo.rmsNorm(tf, h, lw.inputNorm, eps);
+        const a = inputNorm.y;
+        // Copies: rotated in place, and dataSync may hand back the backend's own buffer.
+        const q = (lo.dense(tf, a, lw.q.wT, lw.q.b).dataSync() as Float32Array).slice();
+        const k = (lo.dense(tf, a, lw.k.wT, lw.k.b).dataSync() as Float32Array).slice();
+        const v = lo.dense(tf, a, lw.v.wT, lw.v.b).dataSync() as Float32Array;
+        this.rotate(q, H, positions);
+        this.rotate(k, Hkv, positions);
+        opts.hooks?.kv(layer, { data: k, stride: Hkv * hd, offset: 0 }, { data: v, stride: Hkv * hd, offset: 0 });
+        let att: { y: Tensor2D; cache?: lo.GqaCache };
+        if (opts.hooks?.attend) att = { y: tf.tensor2d(opts.hooks.attend(layer, { data: q, stride: H * hd, offset: 0 }), [q.length / (H * hd), H * hd]) };
+        else att = lo.groupedAttention(tf, q, k, v, opts.mask!, shape);
+        const h1 = tf.add(h, lo.dense(tf, att.y, lw.o.wT)) as Tensor2D;
+        const postNorm = lo.rmsNorm(tf, h1, lw.postNorm, eps);
+        const m = postNorm.y;
+        const mlp = lo.swiglu(tf, lo.dense(tf, m, lw.gate.wT), lo.dense(tf, m, lw.up.wT));
+        const out = tf.add(h1, lo.dense(tf, mlp.y, lw.down.wT)) as Tensor2D;
+        return { out, cache: { inputNorm: inputNorm.cache, a, att: att.cache!, attY: att.y, postNorm: postNorm.cache, m, mlp: mlp.cache, s: mlp.y } };
+      };
+      // Without `keep` too: evaluation would otherwise hold every layer's activations, past training's peak.
+      // The output is returned, not kept, so that a caller's own tf.tidy still frees the last one.
+      const out = tf.tidy(() => {
+        const b = block();
+        if (opts.keep) {
+          for (const t of cacheTensors(b.cache)) tf.keep(t);
+          caches.push(b.cache);
+        }
+        return b.out;
+      });
+      if (h !== x0) h.dispose();
+      h = out;
     });
     if (opts.outputs) h = tf.gather(h, Array.from(opts.outputs)) as Tensor2D;
-    const final = lo.rmsNorm(tf, h, w.norm, eps);
-    return { logits: lo.dense(tf, final.y, w.lmHead.wT), final, caches };
+    const hf = h;
+    const head = () => {
+      const final = lo.rmsNorm(tf, hf, w.norm, eps);
+      return { logits: lo.dense(tf, final.y, w.lmHead.wT), final };
+    };
+    if (!opts.keep) return { ...head(), caches };
+    let kept: ReturnType<typeof head> | undefined;
+    tf.tidy(() => {
+      kept = head();
+      for (const t of [kept.logits, kept.final.y, kept.final.cache.xhat, kept.final.cache.rstd]) tf.keep(t);
+    });
+    if (hf !== x0) hf.dispose();
+    return { ...kept!, caches };
   }
 
   private checkLength(T: number): number {
@@ -282,4 +356,12 @@ export class LlamaReplica implements Replica {
     };
     return this.device;
   }
+}
+
+/** What a layer's backward reads: kept past the forward's scope, freed right after that backward. */
+function cacheTensors(c: LayerCache): Tensor[] {
+  return [
+    c.inputNorm.xhat, c.inputNorm.rstd, c.a, ...c.att.q, ...c.att.k, ...c.att.vT, c.attY,
+    c.postNorm.xhat, c.postNorm.rstd, c.m, c.mlp.gate, c.mlp.up, c.mlp.sig, c.s,
+  ];
 }

@@ -2,6 +2,8 @@
 // hand-written backward, under the same rule: every product is a plain 2-D non-transposed matMul (the fast
 // path on wasm), with explicit transposes where the maths has one. RoPE is applied in JS while the heads are
 // gathered for attention anyway: a rotation of pairs, cheaper there than as a dozen tensor ops.
+// Each op frees its own temporaries (a tf.tidy around its body) and returns only its results and what its backward
+// reads: the caller keeps a layer's caches alive until that layer's backward, and the wasm heap never shrinks.
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 import type { LlamaConfig } from './types';
@@ -11,17 +13,21 @@ export interface RmsNormCache { xhat: Tensor2D; rstd: Tensor2D }
 
 /** RMSNorm: x / √(mean(x²) + eps) · g (HF LlamaRMSNorm, in float32). */
 export function rmsNorm(tf: Tf, x: Tensor2D, g: Tensor1D, eps: number): { y: Tensor2D; cache: RmsNormCache } {
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)) as Tensor2D;
-  const xhat = tf.mul(x, rstd) as Tensor2D;
-  return { y: tf.mul(xhat, g) as Tensor2D, cache: { xhat, rstd } };
+  return tf.tidy(() => {
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)) as Tensor2D;
+    const xhat = tf.mul(x, rstd) as Tensor2D;
+    return { y: tf.mul(xhat, g) as Tensor2D, cache: { xhat, rstd } };
+  });
 }
 
 export function rmsNormBackward(tf: Tf, dy: Tensor2D, cache: RmsNormCache, g: Tensor1D): { dx: Tensor2D; dg: Tensor1D } {
-  const { xhat, rstd } = cache;
-  const dg = sumRows(tf, tf.mul(dy, xhat) as Tensor2D);
-  const dxhat = tf.mul(dy, g);
-  const dx = tf.mul(tf.sub(dxhat, tf.mul(xhat, tf.mean(tf.mul(dxhat, xhat), -1, true))), rstd) as Tensor2D;
-  return { dx, dg };
+  return tf.tidy(() => {
+    const { xhat, rstd } = cache;
+    const dg = sumRows(tf, tf.mul(dy, xhat) as Tensor2D);
+    const dxhat = tf.mul(dy, g);
+    const dx = tf.mul(tf.sub(dxhat, tf.mul(xhat, tf.mean(tf.mul(dxhat, xhat), -1, true))), rstd) as Tensor2D;
+    return { dx, dg };
+  });
 }
 
 /** y = x @ Wᵀ (+ b) for an HF nn.Linear weight W [out, in]; `wT` [in, out] is uploaded once per weight update. */
@@ -32,22 +38,26 @@ export function dense(tf: Tf, x: Tensor2D, wT: Tensor2D, b?: Tensor1D): Tensor2D
 
 /** Gradients of `dense`, dW already in the [out, in] layout: dx = dy @ W, dW = dyᵀ @ x. */
 export function denseBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, w: Tensor2D): { dx: Tensor2D; dw: Tensor2D } {
-  return { dx: tf.matMul(dy, w), dw: tf.matMul(tf.transpose(dy) as Tensor2D, x) };
+  return tf.tidy(() => ({ dx: tf.matMul(dy, w), dw: tf.matMul(tf.transpose(dy) as Tensor2D, x) }));
 }
 
 export interface SwigluCache { gate: Tensor2D; up: Tensor2D; sig: Tensor2D }
 
 /** The SwiGLU gating of Llama's MLP: silu(gate) · up, silu(x) = x · σ(x). */
 export function swiglu(tf: Tf, gate: Tensor2D, up: Tensor2D): { y: Tensor2D; cache: SwigluCache } {
-  const sig = tf.sigmoid(gate) as Tensor2D;
-  return { y: tf.mul(tf.mul(gate, sig), up) as Tensor2D, cache: { gate, up, sig } };
+  return tf.tidy(() => {
+    const sig = tf.sigmoid(gate) as Tensor2D;
+    return { y: tf.mul(tf.mul(gate, sig), up) as Tensor2D, cache: { gate, up, sig } };
+  });
 }
 
 export function swigluBackward(tf: Tf, dy: Tensor2D, c: SwigluCache): { dgate: Tensor2D; dup: Tensor2D } {
-  const dup = tf.mul(dy, tf.mul(c.gate, c.sig)) as Tensor2D;
-  // silu'(x) = σ(x) · (1 + x · (1 − σ(x)))
-  const dsilu = tf.mul(c.sig, tf.add(1, tf.mul(c.gate, tf.sub(1, c.sig))));
-  return { dgate: tf.mul(tf.mul(dy, c.up), dsilu) as Tensor2D, dup };
+  return tf.tidy(() => {
+    const dup = tf.mul(dy, tf.mul(c.gate, c.sig)) as Tensor2D;
+    // silu'(x) = σ(x) · (1 + x · (1 − σ(x)))
+    const dsilu = tf.mul(c.sig, tf.add(1, tf.mul(c.gate, tf.sub(1, c.sig))));
+    return { dgate: tf.mul(tf.mul(dy, c.up), dsilu) as Tensor2D, dup };
+  });
 }
 
 /**
@@ -133,14 +143,20 @@ export interface GqaCache {
   q: Tensor2D[]; // one [T, hd] per (batch, head), after RoPE
   k: Tensor2D[]; // one [T, hd] per (batch, kv head), after RoPE
   vT: Tensor2D[]; // [hd, T] per (batch, kv head)
-  p: Tensor; // softmax probabilities [B*H, T, T]
-  pData: Float32Array;
+  pData: Float32Array; // softmax probabilities [B*H, T, T], in JS: a tensor of them lives only in the backward
 }
 
 /** Index of the (batch, kv head) that (batch, head) `i` reads: heads share kv heads in contiguous groups (HF repeat_kv). */
 function kvIndex(i: number, s: GqaShape): number {
   const b = Math.floor(i / s.heads);
   return b * s.kvHeads + Math.floor((i % s.heads) / (s.heads / s.kvHeads));
+}
+
+/** tf.stack of per-head [T, T] products, which are freed at once: the stack is a copy. */
+function stacked(tf: Tf, parts: Tensor2D[]): Tensor {
+  const out = tf.stack(parts);
+  tf.dispose(parts);
+  return out;
 }
 
 /**
@@ -154,33 +170,34 @@ export function groupedAttention(tf: Tf, q: Float32Array, k: Float32Array, v: Fl
   const ks = { batch: B, seq: T, heads: Hkv, headDim: hd };
   const qh = split2d(tf, gatherHeads(q, qs, H * hd, 0, false), T, hd);
   const kh = split2d(tf, gatherHeads(k, ks, Hkv * hd, 0, false), T, hd);
-  const kT = split2d(tf, gatherHeads(k, ks, Hkv * hd, 0, true), hd, T);
-  const vh = split2d(tf, gatherHeads(v, ks, Hkv * hd, 0, false), T, hd);
   const vT = split2d(tf, gatherHeads(v, ks, Hkv * hd, 0, true), hd, T);
-  const scores = tf.mul(tf.stack(qh.map((qi, i) => tf.matMul(qi, kT[kvIndex(i, s)]))), 1 / Math.sqrt(hd));
-  const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [B * H, T, T]);
-  const pData = p.dataSync() as Float32Array;
-  const pl = split2d(tf, pData, T, T);
+  // The scores and probabilities, [B·H, T, T] each, are freed here; the backward reads the probabilities in JS.
+  const pData = tf.tidy(() => {
+    const kT = split2d(tf, gatherHeads(k, ks, Hkv * hd, 0, true), hd, T);
+    const scores = tf.mul(stacked(tf, qh.map((qi, i) => tf.matMul(qi, kT[kvIndex(i, s)]))), 1 / Math.sqrt(hd));
+    const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [B * H, T, T]);
+    return p.dataSync() as Float32Array;
+  });
   const y = new Float32Array(B * T * H * hd);
-  scatterHeads(tf, pl.map((pi, i) => tf.matMul(pi, vh[kvIndex(i, s)])), y, qs, H * hd, 0);
-  return { y: tf.tensor2d(y, [B * T, H * hd]), cache: { q: qh, k: kh, vT, p, pData } };
+  tf.tidy(() => {
+    const vh = split2d(tf, gatherHeads(v, ks, Hkv * hd, 0, false), T, hd);
+    const pl = split2d(tf, pData, T, T);
+    scatterHeads(tf, pl.map((pi, i) => tf.matMul(pi, vh[kvIndex(i, s)])), y, qs, H * hd, 0);
+  });
+  return { y: tf.tensor2d(y, [B * T, H * hd]), cache: { q: qh, k: kh, vT, pData } };
 }
 
-/** Gradients of groupedAttention as row-major arrays dq [N, H·hd], dk and dv [N, Hkv·hd] (RoPE not undone). */
+/**
+ * Gradients of groupedAttention as row-major arrays dq [N, H·hd], dk and dv [N, Hkv·hd] (RoPE not undone). Each
+ * of dS, dq, dk and dv is made in its own tf.tidy: at most one group of [B·H, T, T] tensors is alive at a time.
+ */
 export function groupedAttentionBackward(tf: Tf, dy: Tensor2D, c: GqaCache, s: GqaShape): { dq: Float32Array; dk: Float32Array; dv: Float32Array } {
   const { batch: B, seq: T, heads: H, kvHeads: Hkv, headDim: hd } = s;
   const qs = { batch: B, seq: T, heads: H, headDim: hd };
   const ks = { batch: B, seq: T, heads: Hkv, headDim: hd };
-  const dO = split2d(tf, gatherHeads(dy.dataSync() as Float32Array, qs, H * hd, 0, false), T, hd);
-  const pT = splitTransposed(tf, c.pData, T, T);
-  const dP = tf.stack(dO.map((d, i) => tf.matMul(d, c.vT[kvIndex(i, s)])));
-  // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
-  const dS = tf.mul(tf.mul(c.p, tf.sub(dP, tf.sum(tf.mul(dP, c.p), -1, true))), 1 / Math.sqrt(hd));
-  const dSData = dS.dataSync() as Float32Array;
-  const dSl = split2d(tf, dSData, T, T);
-  const dST = splitTransposed(tf, dSData, T, T);
   const dq = new Float32Array(B * T * H * hd);
-  scatterHeads(tf, dSl.map((d, i) => tf.matMul(d, c.k[kvIndex(i, s)])), dq, qs, H * hd, 0);
+  const dk = new Float32Array(B * T * Hkv * hd);
+  const dv = new Float32Array(B * T * Hkv * hd);
   // A kv head's gradient is the sum over the query heads of its group.
   const perKv = (f: (i: number) => Tensor2D): Tensor2D[] => Array.from({ length: B * Hkv }, (_, j) => {
     const group = H / Hkv;
@@ -189,9 +206,26 @@ export function groupedAttentionBackward(tf: Tf, dy: Tensor2D, c: GqaCache, s: G
     const parts = Array.from({ length: group }, (_, g) => f(first + g));
     return parts.length === 1 ? parts[0] : tf.addN(parts) as Tensor2D;
   });
-  const dk = new Float32Array(B * T * Hkv * hd);
-  const dv = new Float32Array(B * T * Hkv * hd);
-  scatterHeads(tf, perKv((i) => tf.matMul(dST[i], c.q[i])), dk, ks, Hkv * hd, 0);
-  scatterHeads(tf, perKv((i) => tf.matMul(pT[i], dO[i])), dv, ks, Hkv * hd, 0);
+  tf.tidy(() => {
+    const dO = split2d(tf, gatherHeads(dy.dataSync() as Float32Array, qs, H * hd, 0, false), T, hd);
+    const dSData = tf.tidy(() => {
+      const dP = stacked(tf, dO.map((d, i) => tf.matMul(d, c.vT[kvIndex(i, s)])));
+      const p = tf.tensor3d(c.pData, [B * H, T, T]);
+      // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
+      return tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), 1 / Math.sqrt(hd)).dataSync() as Float32Array;
+    });
+    tf.tidy(() => {
+      const dSl = split2d(tf, dSData, T, T);
+      scatterHeads(tf, dSl.map((d, i) => tf.matMul(d, c.k[kvIndex(i, s)])), dq, qs, H * hd, 0);
+    });
+    tf.tidy(() => {
+      const dST = splitTransposed(tf, dSData, T, T);
+      scatterHeads(tf, perKv((i) => tf.matMul(dST[i], c.q[i])), dk, ks, Hkv * hd, 0);
+    });
+    tf.tidy(() => {
+      const pT = splitTransposed(tf, c.pData, T, T);
+      scatterHeads(tf, perKv((i) => tf.matMul(pT[i], dO[i])), dv, ks, Hkv * hd, 0);
+    });
+  });
   return { dq, dk, dv };
 }

@@ -2,7 +2,7 @@
 // backward. Hand-written rather than tfjs autodiff because on the wasm backend only a plain 2-D,
 // non-transposed matMul is fast (transposed or batched matMul is 10-50x slower): every product below,
 // forward and backward, is that shape, with explicit transposes where the maths has a transpose.
-// The caller owns tensor lifetimes (everything runs inside one tf.tidy per micro-batch).
+// The caller owns tensor lifetimes (each layer's forward and backward runs in its own tf.tidy).
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 
@@ -34,7 +34,7 @@ export function addInto(dst: Float32Array, src: Float32Array): void {
 }
 
 /** dst [cols, rows] += srcᵀ for src [rows, cols]. */
-function addTransposedInto(dst: Float32Array, src: Float32Array, rows: number, cols: number): void {
+export function addTransposedInto(dst: Float32Array, src: Float32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) dst[c * rows + r] += src[o + c];

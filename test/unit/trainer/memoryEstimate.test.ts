@@ -73,13 +73,17 @@ test('the warning says so when the estimate passes 80% of free memory', () => {
 const LLAMA_BASE: LlamaConfig = { architecture: 'llama', vocabSize: 300, contextLength: 64, dModel: 48, nLayers: 2, nHeads: 4, nKvHeads: 2, headDim: 12, dFF: 128, rmsNormEps: 1e-5, ropeTheta: 1e4, ropeScaling: null, attentionBias: false, tieEmbeddings: false };
 
 // Configs the factors were not all fitted on, each pushing a different term: GPT with the head's phase the larger
-// (a wide vocabulary), and with a layer's (d_ff, heads, sequence); Llama untied and tied, GQA, wide d_ff.
+// (a wide vocabulary), and with a layer's (d_ff, heads, sequence); Llama untied and tied, GQA, wide d_ff (the SwiGLU
+// backward the peak), a long sequence over 8 heads (attention's backward) and one short row (the output
+// projection's gradient).
 const PROFILED: { name: string; config: ModelConfig; rows: number; seqLen: number }[] = [
   { name: 'GPT 2 layers, V 300', config: { vocabSize: 300, contextLength: 32, dModel: 48, nLayers: 2, nHeads: 3 }, rows: 3, seqLen: 32 },
   { name: 'GPT V 1500, head phase', config: { vocabSize: 1500, contextLength: 32, dModel: 32, nLayers: 2, nHeads: 2 }, rows: 2, seqLen: 24 },
   { name: 'GPT d_ff 320, 4 heads, 3 layers', config: { vocabSize: 200, contextLength: 48, dModel: 64, nLayers: 3, nHeads: 4, dFF: 320 }, rows: 3, seqLen: 48 },
   { name: 'Llama GQA 4/2', config: LLAMA_BASE, rows: 3, seqLen: 32 },
   { name: 'Llama tied, 3 layers, d_ff 200', config: { ...LLAMA_BASE, nLayers: 3, dFF: 200, tieEmbeddings: true }, rows: 2, seqLen: 40 },
+  { name: 'Llama 8 heads over 4 kv heads, T 64', config: { ...LLAMA_BASE, nHeads: 8, nKvHeads: 4, headDim: 6 }, rows: 2, seqLen: 64 },
+  { name: 'Llama one row of 16', config: LLAMA_BASE, rows: 1, seqLen: 16 },
 ];
 
 for (const { name, config, rows, seqLen } of PROFILED) {
