@@ -19,11 +19,11 @@ import { exitCodeOf, requireFile, runLive } from './trainSupport';
  */
 export const DEMO_OVERRIDES: TrainRequest['overrides'] = {
   batchSize: 8, lr: 2e-3, minLr: 2e-4, warmupSteps: 20, epochs: 0,
-  evalEvery: 0, exactMatchSamples: 100, maxNewTokens: 32, logEvery: 5, checkpointEvery: 100, seed: 1337,
+  evalEvery: 0, exactMatchSamples: 100, maxNewTokens: 32, logEvery: 10, checkpointEvery: 200, seed: 1337,
 };
 
 /** Minutes of fine-tuning the pre-trained base; the from-scratch comparison then trains as many steps. */
-const DEFAULT_MINUTES = 2;
+const DEFAULT_MINUTES = 8;
 
 const SAMPLE_TRAIN = 'media/samples/multitask-train.jsonl';
 const SAMPLE_EVAL = 'media/samples/multitask-eval.jsonl';
