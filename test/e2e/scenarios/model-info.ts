@@ -16,11 +16,19 @@ export default scenario({
 
     const key = wb.page.locator('.monaco-editor .view-lines span').filter({ hasText: /^"model_type"$/ }).first();
     await key.waitFor({ state: 'visible', timeout: 30_000 });
-    // The cursor on the key, then the editor's "Show or Focus Hover": no dependence on mouse timing.
-    await key.click();
-    await wb.runCommand('Show or Focus Hover');
+    // The cursor on the key, then the editor's "Show or Focus Hover": no dependence on mouse timing. The file can
+    // open before the extension has activated (workspaceContains takes a few seconds), and a hover shown then never
+    // gains the extension's content: ask again until it does.
     const hover = wb.page.locator('.monaco-hover').filter({ hasText: 'GPT2LMHeadModel' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      await key.click();
+      await wb.runCommand('Show or Focus Hover');
+      const shown = await hover.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (Date.now() > deadline) throw new Error('no model hover on config.json within 45 s');
+      await wb.page.keyboard.press('Escape');
+    }
     const text = await hover.innerText();
     assert.match(text, /parameters/);
     assert.match(text, /context length/);
