@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import type { RecordRenderer } from '../core/template/types';
 import type { ChildToParent, EvalRow, MetricsRow, TrainRequest } from '../shared/protocol/trainer';
-import type { Batch, Engine, ModelConfig, NamedArrays, OptimizerSettings } from './engine/types';
+import type { Engine, ModelConfig, NamedArrays, OptimizerSettings } from './engine/types';
 import type { TrainConfig } from './config';
 import { existingCheckpointDir } from './checkpoint';
-import { batchLength, groupByTask, layoutRows, makeBatch, pairsOf, type Example } from './data';
+import { batchesOf, groupByTask, layoutRows, pairsOf, type Example } from './data';
 import { evaluate, type EvalResult } from './evaluate';
 import { holdOut, loadRecords, type Item } from './prepare';
 import { appendMetrics, runPaths } from './runFolder';
@@ -167,7 +167,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
 
       const lr = learningRate(step, { lr: cfg.lr, minLr: cfg.minLr, warmupSteps: cfg.warmupSteps, totalSteps: totalSteps || Number.MAX_SAFE_INTEGER });
       const stepExamples = takeStepExamples(sampler, examples, seqLen, cfg.packing, rowsPerStep);
-      const micro = microBatches(stepExamples, seqLen, cfg, tokenizer.padId);
+      const micro = batchesOf(stepExamples, seqLen, cfg.batchSize, cfg.packing, tokenizer.padId);
       const logNow = (step + 1) % cfg.logEvery === 0 || step === 0 || step + 1 === totalSteps;
       // Per-task loss of this step's examples, before the update: the same quantity as the step loss, split by task.
       const perTask = logNow && multiTask ? await perTaskLoss(engine, stepExamples, seqLen, cfg, tokenizer.padId) : undefined;
@@ -243,22 +243,12 @@ export function takeStepExamples(sampler: TaskSampler, examples: readonly Exampl
   return taken;
 }
 
-function microBatches(stepExamples: Example[], seqLen: number, cfg: TrainConfig, padId: number): Batch[] {
-  const { rows } = layoutRows(stepExamples, seqLen, cfg.packing);
-  const out: Batch[] = [];
-  for (let i = 0; i < rows.length; i += cfg.batchSize) {
-    const part = rows.slice(i, i + cfg.batchSize);
-    out.push(makeBatch(part, batchLength(part, seqLen), padId));
-  }
-  return out;
-}
-
 async function perTaskLoss(engine: Engine, stepExamples: Example[], seqLen: number, cfg: TrainConfig, padId: number): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [task, group] of groupByTask(stepExamples)) {
     let sum = 0;
     let tokens = 0;
-    for (const batch of microBatches(group, seqLen, cfg, padId)) {
+    for (const batch of batchesOf(group, seqLen, cfg.batchSize, cfg.packing, padId)) {
       const r = await engine.evalLoss(batch);
       sum += r.lossSum;
       tokens += r.tokens;

@@ -8,7 +8,7 @@ import type { LlamaConfig } from './types';
 import type { ParamLayout } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
 import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
-import { addTransposedInto, crossEntropy, peek, sumRows } from './ops';
+import { addTransposedInto, crossEntropy, peek, sumRows, tidyKeeping } from './ops';
 import * as lo from './llamaOps';
 
 /** Each Linear twice: W [out, in] for the backward, Wᵀ [in, out] for the forward (both plain matMuls). */
@@ -282,13 +282,9 @@ export class LlamaReplica implements Replica {
       return { logits: lo.dense(tf, final.y, w.lmHead.wT), final };
     };
     if (!opts.keep) return { ...head(), caches };
-    let kept: ReturnType<typeof head> | undefined;
-    tf.tidy(() => {
-      kept = head();
-      for (const t of [kept.logits, kept.final.y, kept.final.cache.xhat, kept.final.cache.rstd]) tf.keep(t);
-    });
+    const kept = tidyKeeping(tf, head, (k) => [k.logits, k.final.y, k.final.cache.xhat, k.final.cache.rstd]);
     if (hf !== x0) hf.dispose();
-    return { ...kept!, caches };
+    return { ...kept, caches };
   }
 
   private checkLength(T: number): number {

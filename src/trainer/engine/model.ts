@@ -213,14 +213,10 @@ export class GptReplica implements Replica {
         h = block().out;
         return;
       }
-      let kept: ReturnType<typeof block> | undefined;
-      tf.tidy(() => {
-        kept = block();
-        for (const t of [kept.out, ...cacheTensors(kept.cache)]) tf.keep(t);
-      });
+      const kept = ops.tidyKeeping(tf, block, (b) => [b.out, ...cacheTensors(b.cache)]);
       if (h !== x0) h.dispose();
-      h = kept!.out;
-      caches.push(kept!.cache);
+      h = kept.out;
+      caches.push(kept.cache);
     });
     if (opts.outputs) h = tf.gather(h, Array.from(opts.outputs)) as Tensor2D;
     const hf = h;
@@ -229,13 +225,8 @@ export class GptReplica implements Replica {
       return { lnf, logits: tf.matMul(lnf.y, w.lmW) as Tensor2D };
     };
     if (!opts.keep) return { ...head(), caches };
-    let kept: ReturnType<typeof head> | undefined;
-    tf.tidy(() => {
-      kept = head();
-      for (const t of [kept.logits, kept.lnf.y, kept.lnf.cache.xhat, kept.lnf.cache.rstd]) tf.keep(t);
-    });
+    const { lnf, logits } = ops.tidyKeeping(tf, head, (k) => [k.logits, k.lnf.y, k.lnf.cache.xhat, k.lnf.cache.rstd]);
     if (hf !== x0) hf.dispose();
-    const { lnf, logits } = kept!;
     return { logits, lnf, caches };
   }
 

@@ -16,6 +16,16 @@ interface WasmBackendLike {
  * faster than dataSync's copy). Valid only until the next TensorFlow.js call, which may grow (move) the
  * heap; read it at once. Other backends: dataSync().
  */
+/** Runs `fn` inside a tf.tidy that keeps the tensors `keep` picks from its result and frees every other one. */
+export function tidyKeeping<T>(tf: Tf, fn: () => T, keep: (result: T) => Tensor[]): T {
+  let result: T | undefined;
+  tf.tidy(() => {
+    result = fn();
+    for (const t of keep(result)) tf.keep(t);
+  });
+  return result!;
+}
+
 export function peek(tf: Tf, t: Tensor): Float32Array {
   const b = tf.backend() as unknown as WasmBackendLike;
   const data = b.wasm && b.dataIdMap?.get(t.dataId);
