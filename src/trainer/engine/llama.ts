@@ -8,7 +8,8 @@ import type { LlamaConfig } from './types';
 import type { ParamLayout } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
 import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
-import { addTransposedInto, crossEntropy, peek, sumRows, tidyKeeping } from './ops';
+import { crossEntropy, peek, sumRows, tidyKeeping } from './ops';
+import { Kernels } from '../kernels/index';
 import * as lo from './llamaOps';
 
 /** Each Linear twice: W [out, in] for the backward, Wᵀ [in, out] for the forward (both plain matMuls). */
@@ -95,12 +96,11 @@ export class LlamaReplica implements Replica {
       // freed before the final norm's backward.
       f.logits.dispose();
       const dhf = tf.matMul(ce.dlogits, w.lmHead.w) as Tensor2D;
-      // logits = hf @ lm_headᵀ: d lm_head = (hfᵀ @ dlogits)ᵀ, the cheaper transposes when V > D; the last one is
-      // done while adding into `grad`, so no second [V, D] tensor is made.
-      const dLmT = tf.matMul(tf.transpose(f.final.y), ce.dlogits);
+      // logits = hf @ lm_headᵀ: d lm_head = dlogitsᵀ @ hf, added straight into `grad`.
       const lm = this.layout.byName.get(tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')!;
-      addTransposedInto(grad.subarray(lm.offset, lm.offset + lm.size), peek(tf, dLmT), D, this.config.vocabSize);
-      tf.dispose([dLmT, ce.dlogits]);
+      const N = ce.dlogits.shape[0];
+      Kernels.get().addTransposedProduct(peek(tf, ce.dlogits), peek(tf, f.final.y), N, this.config.vocabSize, D, grad.subarray(lm.offset, lm.offset + lm.size));
+      ce.dlogits.dispose();
       const fin = lo.rmsNormBackward(tf, dhf, f.final.cache, w.norm);
       add('model.norm.weight', fin.dg);
       return fin.dx;
@@ -108,7 +108,10 @@ export class LlamaReplica implements Replica {
     tf.dispose([f.final.y, f.final.cache.xhat, f.final.cache.rstd]);
     for (let i = L - 1; i >= 0; i--) {
       const c = f.caches[i];
-      const next = this.layerBackward(i, w.layers[i], c, dh, positions, rows, T, add);
+      const next = this.layerBackward(i, w.layers[i], c, dh, positions, rows, T, add, (name) => {
+        const spec = this.layout.byName.get(name)!;
+        return grad.subarray(spec.offset, spec.offset + spec.size);
+      });
       dh.dispose();
       tf.dispose(cacheTensors(c));
       dh = next;
@@ -128,16 +131,14 @@ export class LlamaReplica implements Replica {
    */
   private layerBackward(
     i: number, lw: LayerWeights, c: LayerCache, dh: Tensor2D, positions: ArrayLike<number>, rows: number, T: number,
-    add: (name: string, t: Tensor) => void,
+    add: (name: string, t: Tensor) => void, gradOf: (name: string) => Float32Array,
   ): Tensor2D {
     const { tf } = this;
     const { nHeads: H, nKvHeads: Hkv } = this.config;
     const p = `model.layers.${i}.`;
     const addLinear = (name: string, x: Tensor2D, dy: Tensor2D, lin: Linear): Tensor2D => {
-      const g = lo.denseBackward(tf, x, dy, lin.w);
-      add(name + '.weight', g.dw);
       if (lin.b) add(name + '.bias', sumRows(tf, dy));
-      return g.dx;
+      return lo.denseBackwardInto(tf, x, dy, lin.w, gradOf(name + '.weight'));
     };
     // MLP: h = h1 + down(silu(gate(m)) · up(m)), m = RMSNorm(h1)
     const dh1 = tf.tidy(() => {
@@ -245,10 +246,10 @@ export class LlamaReplica implements Replica {
       const block = () => {
         const inputNorm = lo.rmsNorm(tf, h, lw.inputNorm, eps);
         const a = inputNorm.y;
-        // Copies: rotated in place, and dataSync may hand back the backend's own buffer.
+        // Copies: rotated in place, kept as attention's cache, and dataSync may hand back the backend's own buffer.
         const q = (lo.dense(tf, a, lw.q.wT, lw.q.b).dataSync() as Float32Array).slice();
         const k = (lo.dense(tf, a, lw.k.wT, lw.k.b).dataSync() as Float32Array).slice();
-        const v = lo.dense(tf, a, lw.v.wT, lw.v.b).dataSync() as Float32Array;
+        const v = (lo.dense(tf, a, lw.v.wT, lw.v.b).dataSync() as Float32Array).slice();
         this.rotate(q, H, positions);
         this.rotate(k, Hkv, positions);
         opts.hooks?.kv(layer, { data: k, stride: Hkv * hd, offset: 0 }, { data: v, stride: Hkv * hd, offset: 0 });
@@ -357,7 +358,7 @@ export class LlamaReplica implements Replica {
 /** What a layer's backward reads: kept past the forward's scope, freed right after that backward. */
 function cacheTensors(c: LayerCache): Tensor[] {
   return [
-    c.inputNorm.xhat, c.inputNorm.rstd, c.a, ...c.att.q, ...c.att.k, ...c.att.vT, c.attY,
+    c.inputNorm.xhat, c.inputNorm.rstd, c.a, c.attY,
     c.postNorm.xhat, c.postNorm.rstd, c.m, c.mlp.gate, c.mlp.up, c.mlp.sig, c.s,
   ];
 }

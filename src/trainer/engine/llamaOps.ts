@@ -1,13 +1,14 @@
 // The Llama family's building blocks beside ops.ts, each a forward that keeps what its backward needs and a
-// hand-written backward, under the same rule: every product is a plain 2-D non-transposed matMul (the fast
-// path on wasm), with explicit transposes where the maths has one. RoPE is applied in JS while the heads are
-// gathered for attention anyway: a rotation of pairs, cheaper there than as a dozen tensor ops.
+// hand-written backward, under the same rule: TensorFlow.js runs only plain 2-D non-transposed matMuls (the fast
+// path on wasm); attention and weight gradients run in the WebAssembly kernels (kernels/). RoPE is applied in JS,
+// a rotation of pairs, cheaper there than as a dozen tensor ops.
 // Each op frees its own temporaries (a tf.tidy around its body) and returns only its results and what its backward
 // reads: the caller keeps a layer's caches alive until that layer's backward, and the wasm heap never shrinks.
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 import type { LlamaConfig } from './types';
-import { gatherHeads, scatterHeads, split2d, splitTransposed, sumRows } from './ops';
+import { peek, sumRows } from './ops';
+import { Kernels, type Columns } from '../kernels/index';
 
 export interface RmsNormCache { xhat: Tensor2D; rstd: Tensor2D }
 
@@ -36,9 +37,11 @@ export function dense(tf: Tf, x: Tensor2D, wT: Tensor2D, b?: Tensor1D): Tensor2D
   return b ? tf.add(y, b) as Tensor2D : y;
 }
 
-/** Gradients of `dense`, dW already in the [out, in] layout: dx = dy @ W, dW = dyᵀ @ x. */
-export function denseBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, w: Tensor2D): { dx: Tensor2D; dw: Tensor2D } {
-  return tf.tidy(() => ({ dx: tf.matMul(dy, w), dw: tf.matMul(tf.transpose(dy) as Tensor2D, x) }));
+/** Gradients of `dense`: dx = dy @ W returned, dW = dyᵀ @ x ([out, in], HF's layout) added into `dw`. */
+export function denseBackwardInto(tf: Tf, x: Tensor2D, dy: Tensor2D, w: Tensor2D, dw: Float32Array): Tensor2D {
+  // Read both at once: peek's views are only valid until the next TensorFlow.js call.
+  Kernels.get().addTransposedProduct(peek(tf, dy), peek(tf, x), x.shape[0], dy.shape[1], x.shape[1], dw);
+  return tf.matMul(dy, w);
 }
 
 export interface SwigluCache { gate: Tensor2D; up: Tensor2D; sig: Tensor2D }
@@ -140,92 +143,27 @@ export class RopeTable {
 export interface GqaShape { batch: number; seq: number; heads: number; kvHeads: number; headDim: number }
 
 export interface GqaCache {
-  q: Tensor2D[]; // one [T, hd] per (batch, head), after RoPE
-  k: Tensor2D[]; // one [T, hd] per (batch, kv head), after RoPE
-  vT: Tensor2D[]; // [hd, T] per (batch, kv head)
-  pData: Float32Array; // softmax probabilities [B*H, T, T], in JS: a tensor of them lives only in the backward
-}
-
-/** Index of the (batch, kv head) that (batch, head) `i` reads: heads share kv heads in contiguous groups (HF repeat_kv). */
-function kvIndex(i: number, s: GqaShape): number {
-  const b = Math.floor(i / s.heads);
-  return b * s.kvHeads + Math.floor((i % s.heads) / (s.heads / s.kvHeads));
-}
-
-/** tf.stack of per-head [T, T] products, which are freed at once: the stack is a copy. */
-function stacked(tf: Tf, parts: Tensor2D[]): Tensor {
-  const out = tf.stack(parts);
-  tf.dispose(parts);
-  return out;
+  q: Columns; // [N, H·hd], after RoPE
+  k: Columns; // [N, Hkv·hd], after RoPE
+  v: Columns;
+  p: Float32Array; // softmax probabilities [B, H, T, T], zero above the diagonal
 }
 
 /**
  * Causal grouped-query attention from q [N, H·hd] and k, v [N, Hkv·hd] (N = batch·seq, RoPE already applied,
  * heads contiguous as HF's view(…, heads, head_dim)). `mask` is additive [B or 1, 1, T, T] as in ops.attention.
- * Products per (batch, head) as 2-D matMuls; kv heads are shared by reference, never repeated in memory.
+ * One WebAssembly kernel for the whole layer (as ops.attention); kv heads are shared, never repeated in memory.
+ * The arrays become the cache: the caller must not change them afterwards.
  */
 export function groupedAttention(tf: Tf, q: Float32Array, k: Float32Array, v: Float32Array, mask: Tensor, s: GqaShape): { y: Tensor2D; cache: GqaCache } {
   const { batch: B, seq: T, heads: H, kvHeads: Hkv, headDim: hd } = s;
-  const qs = { batch: B, seq: T, heads: H, headDim: hd };
-  const ks = { batch: B, seq: T, heads: Hkv, headDim: hd };
-  const qh = split2d(tf, gatherHeads(q, qs, H * hd, 0, false), T, hd);
-  const kh = split2d(tf, gatherHeads(k, ks, Hkv * hd, 0, false), T, hd);
-  const vT = split2d(tf, gatherHeads(v, ks, Hkv * hd, 0, true), hd, T);
-  // The scores and probabilities, [B·H, T, T] each, are freed here; the backward reads the probabilities in JS.
-  const pData = tf.tidy(() => {
-    const kT = split2d(tf, gatherHeads(k, ks, Hkv * hd, 0, true), hd, T);
-    const scores = tf.mul(stacked(tf, qh.map((qi, i) => tf.matMul(qi, kT[kvIndex(i, s)]))), 1 / Math.sqrt(hd));
-    const p = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), mask)), [B * H, T, T]);
-    return p.dataSync() as Float32Array;
-  });
-  const y = new Float32Array(B * T * H * hd);
-  tf.tidy(() => {
-    const vh = split2d(tf, gatherHeads(v, ks, Hkv * hd, 0, false), T, hd);
-    const pl = split2d(tf, pData, T, T);
-    scatterHeads(tf, pl.map((pi, i) => tf.matMul(pi, vh[kvIndex(i, s)])), y, qs, H * hd, 0);
-  });
-  return { y: tf.tensor2d(y, [B * T, H * hd]), cache: { q: qh, k: kh, vT, pData } };
+  const cols = { q: { data: q, stride: H * hd, offset: 0 }, k: { data: k, stride: Hkv * hd, offset: 0 }, v: { data: v, stride: Hkv * hd, offset: 0 } };
+  const { y, p } = Kernels.get().attentionForward(cols.q, cols.k, cols.v, peek(tf, mask), mask.shape[0] !== 1, s);
+  return { y: tf.tensor2d(y, [B * T, H * hd]), cache: { ...cols, p } };
 }
 
-/**
- * Gradients of groupedAttention as row-major arrays dq [N, H·hd], dk and dv [N, Hkv·hd] (RoPE not undone). Each
- * of dS, dq, dk and dv is made in its own tf.tidy: at most one group of [B·H, T, T] tensors is alive at a time.
- */
+/** Gradients of groupedAttention as row-major arrays dq [N, H·hd], dk and dv [N, Hkv·hd] (RoPE not undone). */
 export function groupedAttentionBackward(tf: Tf, dy: Tensor2D, c: GqaCache, s: GqaShape): { dq: Float32Array; dk: Float32Array; dv: Float32Array } {
-  const { batch: B, seq: T, heads: H, kvHeads: Hkv, headDim: hd } = s;
-  const qs = { batch: B, seq: T, heads: H, headDim: hd };
-  const ks = { batch: B, seq: T, heads: Hkv, headDim: hd };
-  const dq = new Float32Array(B * T * H * hd);
-  const dk = new Float32Array(B * T * Hkv * hd);
-  const dv = new Float32Array(B * T * Hkv * hd);
-  // A kv head's gradient is the sum over the query heads of its group.
-  const perKv = (f: (i: number) => Tensor2D): Tensor2D[] => Array.from({ length: B * Hkv }, (_, j) => {
-    const group = H / Hkv;
-    const b = Math.floor(j / Hkv);
-    const first = b * H + (j % Hkv) * group;
-    const parts = Array.from({ length: group }, (_, g) => f(first + g));
-    return parts.length === 1 ? parts[0] : tf.addN(parts) as Tensor2D;
-  });
-  tf.tidy(() => {
-    const dO = split2d(tf, gatherHeads(dy.dataSync() as Float32Array, qs, H * hd, 0, false), T, hd);
-    const dSData = tf.tidy(() => {
-      const dP = stacked(tf, dO.map((d, i) => tf.matMul(d, c.vT[kvIndex(i, s)])));
-      const p = tf.tensor3d(c.pData, [B * H, T, T]);
-      // Softmax backward, with the 1/√hd of the scores folded in; masked entries have p = 0: no gradient.
-      return tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), 1 / Math.sqrt(hd)).dataSync() as Float32Array;
-    });
-    tf.tidy(() => {
-      const dSl = split2d(tf, dSData, T, T);
-      scatterHeads(tf, dSl.map((d, i) => tf.matMul(d, c.k[kvIndex(i, s)])), dq, qs, H * hd, 0);
-    });
-    tf.tidy(() => {
-      const dST = splitTransposed(tf, dSData, T, T);
-      scatterHeads(tf, perKv((i) => tf.matMul(dST[i], c.q[i])), dk, ks, Hkv * hd, 0);
-    });
-    tf.tidy(() => {
-      const pT = splitTransposed(tf, c.pData, T, T);
-      scatterHeads(tf, perKv((i) => tf.matMul(pT[i], dO[i])), dv, ks, Hkv * hd, 0);
-    });
-  });
-  return { dq, dk, dv };
+  const g = Kernels.get().attentionBackward(c.q, c.k, c.v, c.p, peek(tf, dy), s);
+  return { dq: g.dq.data, dk: g.dk.data, dv: g.dv.data };
 }

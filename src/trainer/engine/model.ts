@@ -7,6 +7,7 @@ import type { ParamLayout, ResolvedConfig } from './params';
 import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } from './replica';
 import { AttentionMasks, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import * as ops from './ops';
+import { Kernels } from '../kernels/index';
 
 interface LayerWeights {
   ln1g: Tensor1D; ln1b: Tensor1D;
@@ -80,10 +81,10 @@ export class GptReplica implements Replica {
       const ce = ops.crossEntropyOf(tf, f.logits, targets, weights, true);
       lossSum = ce.lossSum;
       // Output projection: logits = hf @ lmW, lmW = wte^T when tied. Its gradient as dlogitsᵀ @ hf is
-      // [V, D], wte's own layout, and XNNPACK repacks hf [N, D] rather than dlogits [N, V].
+      // [V, D], wte's own layout.
       const dlogits = ce.dlogits!;
-      const dLmT = tf.matMul(tf.transpose(dlogits), f.lnf.y);
-      ops.addInto(g(tieEmbeddings ? 'wte.weight' : 'lm_head.weight'), ops.peek(tf, dLmT));
+      const [N, V] = dlogits.shape;
+      Kernels.get().addTransposedProduct(ops.peek(tf, dlogits), ops.peek(tf, f.lnf.y), N, V, D, g(tieEmbeddings ? 'wte.weight' : 'lm_head.weight'));
       const dhf = tf.matMul(dlogits, w.lmWT) as Tensor2D;
       return ops.layerNormBackwardInto(tf, dhf, f.lnf.cache, w.lnfg, g('ln_f.weight'), g('ln_f.bias'));
     });
@@ -305,5 +306,5 @@ export class GptReplica implements Replica {
 
 /** What a layer's backward reads: kept past the forward's scope, freed right after that backward. */
 function cacheTensors(c: LayerCache): Tensor[] {
-  return [c.ln1.xhat, c.ln1.rstd, c.a, ...c.att.q, ...c.att.k, ...c.att.vT, c.attY, c.ln2.xhat, c.ln2.rstd, c.m, c.fc.x, c.fc.s, c.g];
+  return [c.ln1.xhat, c.ln1.rstd, c.a, c.attY, c.ln2.xhat, c.ln2.rstd, c.m, c.fc.x, c.fc.s, c.g];
 }

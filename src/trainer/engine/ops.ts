@@ -1,10 +1,11 @@
 // The model's building blocks, each a forward that keeps what its backward needs and a hand-written
 // backward. Hand-written rather than tfjs autodiff because on the wasm backend only a plain 2-D,
-// non-transposed matMul is fast (transposed or batched matMul is 10-50x slower): every product below,
-// forward and backward, is that shape, with explicit transposes where the maths has a transpose.
+// non-transposed matMul is fast (transposed or batched matMul is 10-50x slower): the products TensorFlow.js
+// runs are that shape; attention and weight gradients (xᵀ·dy) run in our WebAssembly kernels (kernels/).
 // The caller owns tensor lifetimes (each layer's forward and backward runs in its own tf.tidy).
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
+import { Kernels, type Columns } from '../kernels/index';
 
 interface WasmBackendLike {
   wasm?: { HEAPU8: Uint8Array };
@@ -41,82 +42,6 @@ function peekIsStorage(tf: Tf): boolean {
 
 export function addInto(dst: Float32Array, src: Float32Array): void {
   for (let i = 0; i < src.length; i++) dst[i] += src[i];
-}
-
-/** dst [cols, rows] += srcᵀ for src [rows, cols]. */
-export function addTransposedInto(dst: Float32Array, src: Float32Array, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) dst[c * rows + r] += src[o + c];
-  }
-}
-
-/** dst[c] += Σ_r x[r, c]: in JS, because as a matMul (ones @ x) XNNPACK repacks all of x for one output row. */
-function addColumnSums(dst: Float32Array, x: Float32Array, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) dst[c] += x[o + c];
-  }
-}
-
-/**
- * Splits a contiguous buffer into `n` 2-D tensors of [rows, cols]. tf.unstack on wasm copies the whole
- * input once per output (its Slice kernel reads all of x each time): 20× slower than one read and
- * one write per piece.
- */
-export function split2d(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
-  const size = rows * cols;
-  const out: Tensor2D[] = [];
-  for (let i = 0; i < data.length / size; i++) out.push(tf.tensor2d(data.subarray(i * size, (i + 1) * size), [rows, cols]));
-  return out;
-}
-
-/** Each [rows, cols] block of `data` transposed, as 2-D tensors [cols, rows]. */
-export function splitTransposed(tf: Tf, data: Float32Array, rows: number, cols: number): Tensor2D[] {
-  const size = rows * cols;
-  const out: Tensor2D[] = [];
-  const t = new Float32Array(size);
-  for (let b = 0; b < data.length / size; b++) {
-    const base = b * size;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[base + r * cols + c];
-    out.push(tf.tensor2d(t, [cols, rows]));
-  }
-  return out;
-}
-
-/**
- * Head h of batch row b from a row-major [B·T, width] buffer, columns [offset + h·hd, offset + (h+1)·hd),
- * as [T, hd] (or [hd, T] when `transposed`). Gathering in JS replaces 4-D/5-D tf.transposes, which take
- * ~500 ns per element on wasm (their generic path), against ~1 ns here.
- */
-export function gatherHeads(src: Float32Array, s: AttentionShape, width: number, offset: number, transposed: boolean): Float32Array {
-  const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const out = new Float32Array(B * H * T * hd);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const o = (b * H + h) * T * hd;
-      for (let t = 0; t < T; t++) {
-        const row = (b * T + t) * width + offset + h * hd;
-        if (transposed) for (let d = 0; d < hd; d++) out[o + d * T + t] = src[row + d];
-        else for (let d = 0; d < hd; d++) out[o + t * hd + d] = src[row + d];
-      }
-    }
-  }
-  return out;
-}
-
-/** The inverse of gatherHeads (not transposed): per-head [T, hd] results written into columns of [B·T, width]. */
-export function scatterHeads(tf: Tf, heads: Tensor[], dst: Float32Array, s: AttentionShape, width: number, offset: number): void {
-  const { seq: T, heads: H, headDim: hd } = s;
-  heads.forEach((tensor, i) => {
-    const b = Math.floor(i / H);
-    const h = i % H;
-    const src = peek(tf, tensor);
-    for (let t = 0; t < T; t++) {
-      const row = (b * T + t) * width + offset + h * hd;
-      for (let d = 0; d < hd; d++) dst[row + d] = src[t * hd + d];
-    }
-  });
 }
 
 /**
@@ -180,20 +105,11 @@ export function linearBackward(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D):
   return { dx, dw: tf.tensor2d(dw, [inDim, outDim]), db: tf.tensor1d(db) };
 }
 
-/**
- * As linearBackward, with dW ([in, out]) and db added into the given arrays. dW = xᵀ·dy contracts over the
- * N rows, so both operands are fresh N-row matrices, and XNNPACK repacks the right-hand one on every call
- * (~4× the cost of a transpose per element): the narrower of x and dy goes on the right.
- */
+/** As linearBackward, with dW ([in, out]) and db added into the given arrays. */
 export function linearBackwardInto(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor2D, dw: Float32Array, db: Float32Array): Tensor2D {
   const [N, inDim] = x.shape;
-  const outDim = dy.shape[1];
-  const t = outDim > inDim ? tf.transpose(dy) : tf.transpose(x);
-  const prod = outDim > inDim ? tf.matMul(t, x) : tf.matMul(t, dy);
-  if (outDim > inDim) addTransposedInto(dw, peek(tf, prod), outDim, inDim);
-  else addInto(dw, peek(tf, prod));
-  tf.dispose([t, prod]);
-  addColumnSums(db, peek(tf, dy), N, outDim);
+  // Read both at once: peek's views are only valid until the next TensorFlow.js call.
+  Kernels.get().addTransposedProduct(peek(tf, x), peek(tf, dy), N, inDim, dy.shape[1], dw, db);
   return tf.matMul(dy, wT);
 }
 
@@ -220,90 +136,35 @@ export function geluBackward(tf: Tf, dy: Tensor2D, cache: { x: Tensor2D; s: Tens
 export interface AttentionShape { batch: number; seq: number; heads: number; headDim: number }
 
 export interface AttentionCache {
-  q: Tensor2D[]; // one [T, hd] per (batch, head), scaled by 1/√hd
-  k: Tensor2D[]; // scaled by 1/√hd (it multiplies dS, whose scale is folded in here)
-  vT: Tensor2D[]; // [hd, T]
-  pData: Float32Array; // softmax probabilities [B*H, T, T]
+  qkv: Float32Array; // the fused projection [B·T, 3D], as the forward read it
+  p: Float32Array; // softmax probabilities [B, H, T, T], zero above the diagonal
 }
 
 /**
  * Causal multi-head self-attention from the fused projection qkv [N, 3D] (columns q | k | v, heads
  * contiguous inside each, as in HF GPT-2). `mask` is additive [B or 1, 1, T, T]: 0 where a query may
  * attend, a large negative number elsewhere (future positions, other packed segments).
- * Products run per (batch, head) as 2-D matMuls: batched matMul is the slow path on wasm. The mask is
- * added in JS while the heads' scores are gathered into one buffer (one pass, no stack or broadcast kernel).
+ * The whole layer runs in one WebAssembly kernel (kernels/kernels.c): as tfjs ops it was ~6 small matMuls per
+ * (batch, head) plus gathers, transposes and a softmax kernel, a third of a training step.
  */
 export function attention(tf: Tf, qkv: Tensor2D, mask: Tensor, s: AttentionShape): { y: Tensor2D; cache: AttentionCache } {
-  const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const D = H * hd;
-  const scale = 1 / Math.sqrt(hd);
-  const src = peek(tf, qkv);
-  const qData = gatherHeads(src, s, 3 * D, 0, false);
-  const kData = gatherHeads(src, s, 3 * D, D, false);
-  const kTData = gatherHeads(src, s, 3 * D, D, true);
-  const vData = gatherHeads(src, s, 3 * D, 2 * D, false);
-  const vTData = gatherHeads(src, s, 3 * D, 2 * D, true);
-  for (let i = 0; i < qData.length; i++) {
-    qData[i] *= scale;
-    kData[i] *= scale;
-  }
-  const q = split2d(tf, qData, T, hd);
-  const k = split2d(tf, kData, T, hd);
-  const kT = split2d(tf, kTData, hd, T);
-  const v = split2d(tf, vData, T, hd);
-  const vT = split2d(tf, vTData, hd, T);
-  const scores = new Float32Array(B * H * T * T);
-  const perRowMask = mask.shape[0] !== 1;
-  q.forEach((qi, i) => {
-    const si = tf.matMul(qi, kT[i]);
-    const sv = peek(tf, si);
-    const m = peek(tf, mask);
-    const mo = perRowMask ? Math.floor(i / H) * T * T : 0;
-    const o = i * T * T;
-    for (let j = 0; j < T * T; j++) scores[o + j] = sv[j] + m[mo + j];
-    si.dispose();
-  });
-  tf.dispose(kT);
-  const sm = tf.softmax(tf.tensor2d(scores, [B * H * T, T]));
-  const pData = Float32Array.from(peek(tf, sm));
-  const pl = split2d(tf, pData, T, T);
-  const y = new Float32Array(B * T * D);
-  const heads = pl.map((pi, i) => tf.matMul(pi, v[i]));
-  scatterHeads(tf, heads, y, s, D, 0);
-  tf.dispose([...pl, ...heads, ...v, sm]);
-  return { y: tf.tensor2d(y, [B * T, D]), cache: { q, k, vT, pData } };
+  const D = s.heads * s.headDim;
+  const data = Float32Array.from(peek(tf, qkv));
+  const cols = fusedColumns(data, D);
+  const { y, p } = Kernels.get().attentionForward(cols[0], cols[1], cols[2], peek(tf, mask), mask.shape[0] !== 1, { ...s, kvHeads: s.heads });
+  return { y: tf.tensor2d(y, [s.batch * s.seq, D]), cache: { qkv: data, p } };
 }
 
 export function attentionBackward(tf: Tf, dy: Tensor2D, c: AttentionCache, s: AttentionShape): Tensor2D {
-  const { batch: B, seq: T, heads: H, headDim: hd } = s;
-  const D = H * hd;
-  const dO = split2d(tf, gatherHeads(peek(tf, dy), s, D, 0, false), T, hd);
-  const pT = splitTransposed(tf, c.pData, T, T);
-  const dv = dO.map((d, i) => tf.matMul(pT[i], d));
-  // Softmax backward per row, dS = p∘(dP − Σ dP∘p), in JS while reading dP; masked entries have p = 0.
-  // The 1/√hd of the scores is in the cached q and k.
-  const dS = new Float32Array(B * H * T * T);
-  dO.forEach((d, i) => {
-    const dPi = tf.matMul(d, c.vT[i]);
-    const dP = peek(tf, dPi);
-    for (let r = 0; r < T; r++) {
-      const o = (i * T + r) * T;
-      let sum = 0;
-      for (let j = 0; j < T; j++) sum += dP[r * T + j] * c.pData[o + j];
-      for (let j = 0; j < T; j++) dS[o + j] = c.pData[o + j] * (dP[r * T + j] - sum);
-    }
-    dPi.dispose();
-  });
-  const dSl = split2d(tf, dS, T, T);
-  const dST = splitTransposed(tf, dS, T, T);
-  const out = new Float32Array(B * T * 3 * D);
-  const dq = dSl.map((d, i) => tf.matMul(d, c.k[i]));
-  scatterHeads(tf, dq, out, s, 3 * D, 0);
-  const dk = dST.map((d, i) => tf.matMul(d, c.q[i]));
-  scatterHeads(tf, dk, out, s, 3 * D, D);
-  scatterHeads(tf, dv, out, s, 3 * D, 2 * D);
-  tf.dispose([...dO, ...pT, ...dv, ...dSl, ...dST, ...dq, ...dk]);
-  return tf.tensor2d(out, [B * T, 3 * D]);
+  const D = s.heads * s.headDim;
+  const cols = fusedColumns(c.qkv, D);
+  const { dq } = Kernels.get().attentionBackward(cols[0], cols[1], cols[2], c.p, peek(tf, dy), { ...s, kvHeads: s.heads });
+  return tf.tensor2d(dq.data, [s.batch * s.seq, 3 * D]);
+}
+
+/** q, k and v as the column blocks of GPT-2's fused projection [N, 3D]. */
+function fusedColumns(data: Float32Array, D: number): [Columns, Columns, Columns] {
+  return [0, D, 2 * D].map((offset) => ({ data, stride: 3 * D, offset })) as [Columns, Columns, Columns];
 }
 
 /**
