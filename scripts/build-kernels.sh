@@ -7,7 +7,11 @@ cd "$(dirname "$0")/../src/trainer/kernels"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory \
-  -Wl,--export=__heap_base -Wl,--strip-all -o "$tmp/kernels.wasm" kernels.c
+  -Wl,--export=__heap_base -o "$tmp/kernels.wasm" kernels.c
+# The module shares TensorFlow.js's wasm memory: it must own no part of it (no data segment, no shadow stack).
+objdump=$(command -v llvm-objdump || command -v llvm-objdump-14)
+if "$objdump" -h "$tmp/kernels.wasm" | grep -q ' DATA '; then echo "kernels.c must not have static data" >&2; exit 1; fi
+if "$objdump" -d "$tmp/kernels.wasm" | grep -q 'global\.'; then echo "kernels.c must not use the stack (a global)" >&2; exit 1; fi
 node -e '
 const fs = require("fs"), crypto = require("crypto");
 const wasm = fs.readFileSync(process.argv[1]);

@@ -10,6 +10,7 @@ import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } fro
 import { AttentionMasks, addInto, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import { crossEntropy, peek, sumRows, tidyKeeping } from './ops';
 import { Kernels } from '../kernels/index';
+import { matMul } from '../kernels/tfjsMatMul';
 import * as lo from './llamaOps';
 
 /** Each Linear twice: W [out, in] for the backward, Wᵀ [in, out] for the forward (both plain matMuls). */
@@ -95,7 +96,7 @@ export class LlamaReplica implements Replica {
       // The head's peak is here, logits and dlogits [N, V]: nothing reads the logits after this, and dlogits is
       // freed before the final norm's backward.
       f.logits.dispose();
-      const dhf = tf.matMul(ce.dlogits, w.lmHead.w) as Tensor2D;
+      const dhf = matMul(tf, ce.dlogits, w.lmHead.w);
       // logits = hf @ lm_headᵀ: d lm_head = dlogitsᵀ @ hf, added straight into `grad`.
       const lm = this.layout.byName.get(tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')!;
       const N = ce.dlogits.shape[0];

@@ -9,6 +9,7 @@ import type { Tf } from '../backend/index';
 import type { LlamaConfig } from './types';
 import { peek, sumRows } from './ops';
 import { Kernels, type Columns } from '../kernels/index';
+import { matMul } from '../kernels/tfjsMatMul';
 
 export interface RmsNormCache { xhat: Tensor2D; rstd: Tensor2D }
 
@@ -33,15 +34,14 @@ export function rmsNormBackward(tf: Tf, dy: Tensor2D, cache: RmsNormCache, g: Te
 
 /** y = x @ Wᵀ (+ b) for an HF nn.Linear weight W [out, in]; `wT` [in, out] is uploaded once per weight update. */
 export function dense(tf: Tf, x: Tensor2D, wT: Tensor2D, b?: Tensor1D): Tensor2D {
-  const y: Tensor2D = tf.matMul(x, wT);
-  return b ? tf.add(y, b) as Tensor2D : y;
+  return matMul(tf, x, wT, b);
 }
 
 /** Gradients of `dense`: dx = dy @ W returned, dW = dyᵀ @ x ([out, in], HF's layout) added into `dw`. */
 export function denseBackwardInto(tf: Tf, x: Tensor2D, dy: Tensor2D, w: Tensor2D, dw: Float32Array): Tensor2D {
   // Read both at once: peek's views are only valid until the next TensorFlow.js call.
   Kernels.get().addTransposedProduct(peek(tf, dy), peek(tf, x), x.shape[0], dy.shape[1], x.shape[1], dw);
-  return tf.matMul(dy, w);
+  return matMul(tf, dy, w);
 }
 
 export interface SwigluCache { gate: Tensor2D; up: Tensor2D; sig: Tensor2D }

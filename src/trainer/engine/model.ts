@@ -8,6 +8,7 @@ import type { AttentionGeometry, GenerationHooks, GenerationInput, Replica } fro
 import { AttentionMasks, causalMask, checkTokenIds, lossTargets, rowPositions, rowTokens, sequenceSlice, sumPerRow, type RowSlice } from './rows';
 import * as ops from './ops';
 import { Kernels } from '../kernels/index';
+import { matMul } from '../kernels/tfjsMatMul';
 
 interface LayerWeights {
   ln1g: Tensor1D; ln1b: Tensor1D;
@@ -85,7 +86,7 @@ export class GptReplica implements Replica {
       const dlogits = ce.dlogits!;
       const [N, V] = dlogits.shape;
       Kernels.get().addTransposedProduct(ops.peek(tf, dlogits), ops.peek(tf, f.lnf.y), N, V, D, g(tieEmbeddings ? 'wte.weight' : 'lm_head.weight'));
-      const dhf = tf.matMul(dlogits, w.lmWT) as Tensor2D;
+      const dhf = matMul(tf, dlogits, w.lmWT);
       return ops.layerNormBackwardInto(tf, dhf, f.lnf.cache, w.lnfg, g('ln_f.weight'), g('ln_f.bias'));
     });
     tf.dispose([f.logits, f.lnf.y, f.lnf.cache.xhat, f.lnf.cache.rstd]);
@@ -223,7 +224,7 @@ export class GptReplica implements Replica {
     const hf = h;
     const head = () => {
       const lnf = ops.layerNorm(tf, hf, w.lnfg, w.lnfb, eps);
-      return { lnf, logits: tf.matMul(lnf.y, w.lmW) as Tensor2D };
+      return { lnf, logits: matMul(tf, lnf.y, w.lmW) };
     };
     if (!opts.keep) return { ...head(), caches };
     const { lnf, logits } = ops.tidyKeeping(tf, head, (k) => [k.logits, k.lnf.y, k.lnf.cache.xhat, k.lnf.cache.rstd]);

@@ -6,6 +6,7 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/index';
 import { Kernels, type Columns } from '../kernels/index';
+import { matMul } from '../kernels/tfjsMatMul';
 
 interface WasmBackendLike {
   wasm?: { HEAPU8: Uint8Array };
@@ -89,11 +90,11 @@ export function layerNormBackwardInto(tf: Tf, dy: Tensor2D, cache: LayerNormCach
 }
 
 /**
- * y = x @ W + b with W as [in, out] (HF Conv1D layout). The bias goes into the product (XNNPACK adds it in
+ * y = x @ W + b with W as [in, out] (HF Conv1D layout). The bias goes into the product (our kernel and XNNPACK add it in
  * the GEMM itself on wasm): a separate broadcast add over [N, out] is one of wasm's slow generic kernels.
  */
 export function linear(tf: Tf, x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, bias: b }) as Tensor2D;
+  return matMul(tf, x, w, b);
 }
 
 /** `wT` is W transposed ([out, in]), uploaded once per weight update rather than transposed per call. */
@@ -110,7 +111,7 @@ export function linearBackwardInto(tf: Tf, x: Tensor2D, dy: Tensor2D, wT: Tensor
   const [N, inDim] = x.shape;
   // Read both at once: peek's views are only valid until the next TensorFlow.js call.
   Kernels.get().addTransposedProduct(peek(tf, x), peek(tf, dy), N, inDim, dy.shape[1], dw, db);
-  return tf.matMul(dy, wT);
+  return matMul(tf, dy, wT);
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);

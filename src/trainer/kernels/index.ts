@@ -8,17 +8,27 @@ export interface Columns { data: Float32Array; stride: number; offset: number }
 
 export interface AttentionShape { batch: number; seq: number; heads: number; kvHeads: number; headDim: number }
 
-interface Exports {
+export interface Exports {
   __heap_base: WebAssembly.Global;
   attention_forward(B: number, T: number, H: number, Hkv: number, hd: number, scale: number, q: number, qs: number,
     k: number, v: number, kvs: number, mask: number, maskPerRow: number, y: number, ys: number, P: number, scratch: number): void;
   attention_backward(B: number, T: number, H: number, Hkv: number, hd: number, scale: number, q: number, qs: number,
     k: number, v: number, kvs: number, P: number, dy: number, dys: number, dq: number, dk: number, dv: number, scratch: number): void;
+  gemm_nn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, bias: number, scratch: number): void;
   gemm_tn_acc(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, colsum: number, scratch: number): void;
-  gemm(M: number, N: number, K: number, A: number, lda: number, ta: number, B: number, ldb: number, C: number, ldc: number, acc: number): void;
 }
 
 let shared: Kernels | null = null;
+let compiled: WebAssembly.Module | null = null;
+
+/**
+ * An instance of the kernels working in `memory`: their own (Kernels), or TensorFlow.js's wasm heap (tfjsMatMul.ts),
+ * which is safe because the module owns no part of any memory (no data, no stack: checked when it is built).
+ */
+export function instantiateKernels(memory: WebAssembly.Memory): Exports {
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+}
 
 /** Places float arrays one after another in the module's memory (byte offsets, 16-byte aligned for SIMD). */
 class Layout {
@@ -38,8 +48,7 @@ export class Kernels {
   private readonly base: number;
 
   private constructor() {
-    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    this.k = instantiateKernels(this.memory);
     this.base = this.k.__heap_base.value as number;
   }
 
