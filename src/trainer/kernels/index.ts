@@ -140,7 +140,7 @@ export class Kernels {
     const bP = L.take(K * N);
     const cP = L.take(M * N);
     const sP = colsum ? L.take(N) : 0;
-    const scratch = L.take(K * 8);
+    const scratch = L.take(M * K + K * 8);
     this.reserve(L.end);
     const f = new Float32Array(this.memory.buffer);
     f.set(a.subarray(0, K * M), aP / 4);

@@ -76,20 +76,23 @@ static void gemm_core(int M, int N, int K, const float *A, int lda, int ta, cons
 }
 
 // C[M, N] += Aᵀ·B with A stored [K, M] and B [K, N], for weight gradients (xᵀ·dy over a batch's K rows), and,
-// when colsum is not null, colsum[N] += the column sums of B (the bias gradient). Each 8-column panel of B is
-// first copied to `scratch` (K·8 floats) so the inner loop reads it contiguously: with K in the thousands,
-// reading it in place touches a new cache line every step.
+// when colsum is not null, colsum[N] += the column sums of B (the bias gradient). Both operands are first copied
+// to `scratch` (M·K + K·8 floats): A in blocks of 4 columns, k-major, and one 8-column panel of B at a time, so
+// the inner loop reads both contiguously (in place, with K in the thousands, every step is a new cache line).
 EXPORT(gemm_tn_acc)
 void gemm_tn_acc(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float *colsum, float *scratch) {
   const int N8 = N & ~7, M4 = M & ~3;
+  float *pa = scratch, *pb = scratch + M4 * K;
+  for (int i = 0; i < M4; i += 4)
+    for (int k = 0; k < K; k++) wasm_v128_store(pa + i * K + k * 4, wasm_v128_load(A + k * lda + i));
   for (int j = 0; j < N8; j += 8) {
     v128_t s0 = wasm_f32x4_splat(0.f), s1 = wasm_f32x4_splat(0.f);
     for (int k = 0; k < K; k++) {
       v128_t b0 = wasm_v128_load(B + k * ldb + j), b1 = wasm_v128_load(B + k * ldb + j + 4);
       s0 = wasm_f32x4_add(s0, b0);
       s1 = wasm_f32x4_add(s1, b1);
-      wasm_v128_store(scratch + k * 8, b0);
-      wasm_v128_store(scratch + k * 8 + 4, b1);
+      wasm_v128_store(pb + k * 8, b0);
+      wasm_v128_store(pb + k * 8 + 4, b1);
     }
     if (colsum) {
       wasm_v128_store(colsum + j, wasm_f32x4_add(wasm_v128_load(colsum + j), s0));
@@ -100,8 +103,8 @@ void gemm_tn_acc(int M, int N, int K, const float *A, int lda, const float *B, i
       v128_t c10 = wasm_v128_load(C + (i + 1) * ldc + j), c11 = wasm_v128_load(C + (i + 1) * ldc + j + 4);
       v128_t c20 = wasm_v128_load(C + (i + 2) * ldc + j), c21 = wasm_v128_load(C + (i + 2) * ldc + j + 4);
       v128_t c30 = wasm_v128_load(C + (i + 3) * ldc + j), c31 = wasm_v128_load(C + (i + 3) * ldc + j + 4);
-      const float *a = A + i, *b = scratch;
-      for (int k = 0; k < K; k++, a += lda, b += 8) {
+      const float *a = pa + i * K, *b = pb;
+      for (int k = 0; k < K; k++, a += 4, b += 8) {
         v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
         v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
