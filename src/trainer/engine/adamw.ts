@@ -11,22 +11,34 @@ export class AdamW {
   /** 1 where weight decay applies, per parameter element range (see ParamSpec.decay). */
   private readonly ranges: Array<{ start: number; end: number; decay: boolean }>;
 
-  constructor(layout: ParamLayout) {
-    this.m = new Float32Array(layout.total);
-    this.v = new Float32Array(layout.total);
+  /** `moments`: arrays to keep m and v in (shared memory, so data-parallel workers can update slices of them). */
+  constructor(layout: ParamLayout, moments?: { m: Float32Array; v: Float32Array }) {
+    this.m = moments?.m ?? new Float32Array(layout.total);
+    this.v = moments?.v ?? new Float32Array(layout.total);
+    if (this.m.length !== layout.total || this.v.length !== layout.total) throw new Error(`AdamW moments must have ${layout.total} values`);
     this.ranges = layout.specs.map((s) => ({ start: s.offset, end: s.offset + s.size, decay: s.decay }));
   }
 
   /** Updates `params` in place from `grad` (already averaged), scaled by `gradScale` (clipping). */
   update(params: Float32Array, grad: Float32Array, o: OptimizerSettings, gradScale: number): void {
     this.step++;
+    this.updateRange(params, grad, o, gradScale, this.step, 0, params.length);
+  }
+
+  /**
+   * The update of elements [lo, hi) at optimizer step `step` (counted from 1), leaving `this.step` alone: data-parallel
+   * workers each run it on their own slice of the shared arrays.
+   */
+  updateRange(params: Float32Array, grad: Float32Array, o: OptimizerSettings, gradScale: number, step: number, lo: number, hi: number): void {
     const { lr, beta1: b1, beta2: b2, eps, weightDecay } = o;
-    const stepSize = lr / (1 - Math.pow(b1, this.step));
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, this.step));
+    const stepSize = lr / (1 - Math.pow(b1, step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
     const { m, v } = this;
     for (const r of this.ranges) {
+      const start = Math.max(r.start, lo);
+      const end = Math.min(r.end, hi);
       const keep = r.decay ? 1 - lr * weightDecay : 1;
-      for (let i = r.start; i < r.end; i++) {
+      for (let i = start; i < end; i++) {
         const g = grad[i] * gradScale;
         const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
         const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
@@ -40,7 +52,12 @@ export class AdamW {
 export function clipFactor(grad: Float32Array, clipNorm: number): { norm: number; scale: number } {
   let s = 0;
   for (let i = 0; i < grad.length; i++) s += grad[i] * grad[i];
-  const norm = Math.sqrt(s);
+  return clipOfSquares(s, clipNorm);
+}
+
+/** clipFactor from the sum of squares (added up elsewhere, e.g. per worker). */
+export function clipOfSquares(sumOfSquares: number, clipNorm: number): { norm: number; scale: number } {
+  const norm = Math.sqrt(sumOfSquares);
   const scale = clipNorm > 0 ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
   return { norm, scale };
 }

@@ -1,14 +1,29 @@
 // Where gradients are computed: one replica in this thread, or data-parallel worker threads (pool.ts).
 // Both accumulate summed (not averaged) gradients so splitting rows never changes the maths.
-import type { Batch, BackendInfo } from './types';
+import type { Batch, BackendInfo, OptimizerSettings } from './types';
 import type { Replica } from './replica';
 
 export interface GradientResult { lossSum: number; weightSum: number }
+
+/**
+ * A training step split across data-parallel workers: the workers keep their gradients, then each averages and
+ * updates its own slice of the parameters (no thread adds up every gradient or runs AdamW over all of them).
+ */
+export interface ShardedOptimizer {
+  /** Gradients of the micro-batches, left in each worker's buffer. */
+  gradientsInWorkers(microBatches: Batch[]): Promise<GradientResult>;
+  /** grad = (Σ over workers of their buffers) · inv, each worker its slice; returns Σ grad² over all of it. */
+  reduce(inv: number): Promise<number>;
+  /** AdamW at optimizer step `step` with the gradient scaled by `scale` (clipping), each worker its slice. */
+  update(opt: OptimizerSettings, scale: number, step: number): Promise<void>;
+}
 
 export interface Compute {
   readonly backend: BackendInfo;
   /** The replica computing in this thread, if any: generation reuses it rather than hold a second copy of the weights. */
   readonly replica?: Replica;
+  /** Where workers run the optimizer step themselves (full fine-tuning on data-parallel workers). */
+  readonly sharded?: ShardedOptimizer;
   /** Adds the gradient of Σ wᵢ·lossᵢ over all micro-batches into `grad`. */
   gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult>;
   loss(batch: Batch): Promise<GradientResult>;

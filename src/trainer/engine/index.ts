@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { AdapterState, Batch, Engine, EngineState, GenerationOptions, GenerationSession, ModelConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
 import { initParams, paramLayout, resolveModelConfig, toNamed, fromNamed, type ParamLayout, type ResolvedModelConfig } from './params';
-import { AdamW, clipFactor, validateSettings } from './adamw';
+import { AdamW, clipFactor, clipOfSquares, validateSettings } from './adamw';
 import { validateBatch, type Compute } from './compute';
 import { LocalCompute } from './local';
 import { PoolCompute } from './pool';
@@ -48,10 +48,15 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
   const wasmThreads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
   const loaded = await loadBackend({ force: options.backend, wasmThreads: threads === 1 ? wasmThreads : 1 });
-  const compute: Compute = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu')
-    ? await PoolCompute.start(loaded.info, config, params, threads, wasmThreads)
+  const pool = threads > 1 && (loaded.info.name === 'wasm' || loaded.info.name === 'cpu');
+  // Full fine-tuning on workers: they also average the gradients and run AdamW, each on a slice of the
+  // parameters, so no thread waits while one does it all (~12% of a step on the standard config). LoRA's few
+  // adapter parameters are updated here.
+  const shared = pool && !lora ? { grad: sharedFloats(layout.total), m: sharedFloats(layout.total), v: sharedFloats(layout.total) } : undefined;
+  const compute: Compute = pool
+    ? await PoolCompute.start(loaded.info, config, params, threads, wasmThreads, shared)
     : new LocalCompute(loaded, config, layout, params);
-  return new ModelEngine(options.config, config, layout, params, compute, loaded.tf, lora);
+  return new ModelEngine(options.config, config, layout, params, compute, loaded.tf, lora, shared);
 }
 
 /** Parameter count of a config without building an engine. */
@@ -89,12 +94,13 @@ class ModelEngine implements Engine {
     private readonly compute: Compute,
     private readonly tf: Tf,
     private readonly lora: LoraAdapters | null = null,
+    shared?: { grad: Float32Array; m: Float32Array; v: Float32Array },
   ) {
     this.backend = compute.backend;
     this.parameterCount = layout.total;
     this.trainableParameterCount = lora ? lora.parameterCount : layout.total;
-    this.optimizer = new AdamW(lora ? lora.layout : layout);
-    this.grad = new Float32Array(layout.total);
+    this.optimizer = new AdamW(lora ? lora.layout : layout, shared);
+    this.grad = shared?.grad ?? new Float32Array(layout.total);
   }
 
   async trainStep(microBatches: Batch[], opt: OptimizerSettings, options: TrainStepOptions = {}): Promise<StepResult> {
@@ -105,10 +111,22 @@ class ModelEngine implements Engine {
       if (microBatches.length === 0) throw new Error('trainStep needs at least one micro-batch');
       if (this.lora && !this.lora.enabled) throw new Error('the LoRA adapters are disabled: enable them before training');
       for (const b of microBatches) validateBatch(b);
+      const tokens = microBatches.reduce((n, b) => n + b.batchSize * b.seqLen, 0);
+      const sharded = this.lora ? undefined : this.compute.sharded;
+      if (sharded) {
+        const { lossSum, weightSum } = await sharded.gradientsInWorkers(microBatches);
+        if (weightSum === 0 && normalizer === undefined) return { loss: 0, gradNorm: 0, trainedTokens: 0, tokens };
+        const divisor = normalizer ?? weightSum;
+        const { norm, scale } = clipOfSquares(await sharded.reduce(1 / divisor), opt.clipNorm);
+        if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (lower the learning rate?)`);
+        this.optimizer.step++;
+        await sharded.update(opt, scale, this.optimizer.step);
+        this.weightsChanged();
+        return { loss: lossSum / divisor, gradNorm: norm, trainedTokens: weightSum, tokens };
+      }
       const grad = this.grad;
       grad.fill(0);
       const { lossSum, weightSum } = await this.compute.gradients(microBatches, grad);
-      const tokens = microBatches.reduce((n, b) => n + b.batchSize * b.seqLen, 0);
       // Nothing to learn from (every token masked): no update, no optimizer step.
       if (weightSum === 0 && normalizer === undefined) return { loss: 0, gradNorm: 0, trainedTokens: 0, tokens };
       const divisor = normalizer ?? weightSum;
@@ -191,7 +209,10 @@ class ModelEngine implements Engine {
         optimizer.step = state.optimizer.step;
       }
       this.params.set(params);
-      this.optimizer = optimizer;
+      // Into the live moments: workers may hold them (a sharded optimizer).
+      this.optimizer.m.set(optimizer.m);
+      this.optimizer.v.set(optimizer.v);
+      this.optimizer.step = optimizer.step;
       this.weightsChanged();
     });
   }

@@ -5,8 +5,8 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Batch, BackendInfo } from './types';
-import { splitRows, type Compute, type GradientResult } from './compute';
+import type { Batch, BackendInfo, OptimizerSettings } from './types';
+import { splitRows, type Compute, type GradientResult, type ShardedOptimizer } from './compute';
 import type { ResolvedModelConfig } from './params';
 import type { BackendName } from '../backend/index';
 
@@ -16,19 +16,30 @@ export interface WorkerInit {
   /** WebAssembly kernel threads inside this worker (1: none besides the worker itself). */
   wasmThreads: number;
   params: SharedArrayBuffer;
+  /** This worker's gradient buffer. */
   grad: SharedArrayBuffer;
+  /**
+   * With a sharded optimizer: every worker's gradient buffer (in worker order), the averaged gradient and Adam's
+   * moments, all shared, for the slice of the parameters this worker reduces and updates.
+   */
+  optimizer?: { grads: SharedArrayBuffer[]; grad: SharedArrayBuffer; m: SharedArrayBuffer; v: SharedArrayBuffer };
 }
+
+/** The arrays a sharded optimizer step works on, shared with the workers. */
+export interface SharedOptimizerArrays { grad: Float32Array; m: Float32Array; v: Float32Array }
 
 export type WorkerRequest =
   | { id: number; version: number; kind: 'gradients'; slices: Array<{ batch: Batch; start: number; end: number }> }
   | { id: number; version: number; kind: 'loss'; slices: Array<{ batch: Batch; start: number; end: number }> }
   | { id: number; version: number; kind: 'rows'; slices: Array<{ batch: Batch; start: number; end: number }> }
-  | { id: number; version: number; kind: 'logits'; sequences: number[][] };
+  | { id: number; version: number; kind: 'logits'; sequences: number[][] }
+  | { id: number; version: number; kind: 'reduce'; lo: number; hi: number; inv: number }
+  | { id: number; version: number; kind: 'update'; lo: number; hi: number; opt: OptimizerSettings; scale: number; step: number };
 
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 export type WorkerReply =
-  | { id: number; ok: true; lossSum: number; weightSum: number; logits?: Float32Array[]; rows?: Float32Array }
+  | { id: number; ok: true; lossSum: number; weightSum: number; logits?: Float32Array[]; rows?: Float32Array; sumOfSquares?: number }
   | { id: number; ok: false; error: string };
 
 /** Where the worker's code is: beside this file from source (run through tsx), dist/engineWorker.js when bundled. */
@@ -105,13 +116,38 @@ class EngineWorker {
 
 export class PoolCompute implements Compute {
   private version = 0;
+  /** Present when the workers also reduce gradients and run AdamW, each on its slice of the parameters. */
+  readonly sharded?: ShardedOptimizer;
 
-  private constructor(readonly backend: BackendInfo, private readonly workers: EngineWorker[]) {}
+  private constructor(readonly backend: BackendInfo, private readonly workers: EngineWorker[], sharded: boolean, total: number) {
+    if (sharded) {
+      const slices = splitRows(total, workers.length);
+      this.sharded = {
+        gradientsInWorkers: async (microBatches) => sum(await this.scatter('gradients', microBatches)),
+        reduce: async (inv) => {
+          const replies = await Promise.all(workers.map((w, i) => w.request({ kind: 'reduce', version: this.version, lo: slices[i][0], hi: slices[i][1], inv })));
+          // Fixed order, so the norm is the same every run.
+          return replies.reduce((s, r) => s + (r.sumOfSquares ?? 0), 0);
+        },
+        update: async (opt, scale, step) => {
+          await Promise.all(workers.map((w, i) => w.request({ kind: 'update', version: this.version, lo: slices[i][0], hi: slices[i][1], opt, scale, step })));
+        },
+      };
+    }
+  }
 
-  static async start(info: BackendInfo, config: ResolvedModelConfig, params: Float32Array, threads: number, wasmThreads = 1): Promise<PoolCompute> {
+  /**
+   * `optimizer`: shared arrays for a sharded optimizer step (the averaged gradient and AdamW's moments over all
+   * parameters); without them the workers only compute gradients and this thread adds them up.
+   */
+  static async start(info: BackendInfo, config: ResolvedModelConfig, params: Float32Array, threads: number, wasmThreads = 1, optimizer?: SharedOptimizerArrays): Promise<PoolCompute> {
     const backend = info.name as BackendName;
-    const started = await Promise.allSettled(Array.from({ length: threads }, () => EngineWorker.start({
-      config, backend, wasmThreads, params: params.buffer as SharedArrayBuffer, grad: new SharedArrayBuffer(params.length * 4),
+    const grads = Array.from({ length: threads }, () => new SharedArrayBuffer(params.length * 4));
+    const shared = optimizer && {
+      grads, grad: optimizer.grad.buffer as SharedArrayBuffer, m: optimizer.m.buffer as SharedArrayBuffer, v: optimizer.v.buffer as SharedArrayBuffer,
+    };
+    const started = await Promise.allSettled(grads.map((grad) => EngineWorker.start({
+      config, backend, wasmThreads, params: params.buffer as SharedArrayBuffer, grad, optimizer: shared,
     })));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
@@ -122,7 +158,7 @@ export class PoolCompute implements Compute {
     // Each worker reports the backend it really started (a threaded build may have fallen back).
     const inner = workers[0].info;
     const device = inner.device.replace(/\)$/, ` in each of ${threads} data-parallel workers)`);
-    return new PoolCompute({ ...inner, device, threads: threads * inner.threads, reason: [info.reason, ...inner.reason.split('; ').filter((r) => r.startsWith('threaded'))].join('; ') }, workers);
+    return new PoolCompute({ ...inner, device, threads: threads * inner.threads, reason: [info.reason, ...inner.reason.split('; ').filter((r) => r.startsWith('threaded'))].join('; ') }, workers, Boolean(optimizer), params.length);
   }
 
   async gradients(microBatches: Batch[], grad: Float32Array): Promise<GradientResult> {

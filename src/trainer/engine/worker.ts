@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackend } from '../backend/index';
 import { createReplica, type Replica } from './replica';
 import { paramLayout } from './params';
+import { AdamW } from './adamw';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool';
 import type { BackendInfo } from './types';
 
@@ -13,13 +14,18 @@ async function main(): Promise<void> {
   let replica: Replica;
   let grad: Float32Array;
   let info: BackendInfo;
+  let params: Float32Array;
+  let sharded: { grads: Float32Array[]; grad: Float32Array; adamw: AdamW } | null = null;
   try {
     const loaded = await loadBackend({ force: init.backend, wasmThreads: init.wasmThreads });
     const { tf } = loaded;
     info = loaded.info;
     const layout = paramLayout(init.config);
     grad = new Float32Array(init.grad);
-    replica = createReplica(tf, init.config, layout, new Float32Array(init.params));
+    params = new Float32Array(init.params);
+    replica = createReplica(tf, init.config, layout, params);
+    const o = init.optimizer;
+    if (o) sharded = { grads: o.grads.map((b) => new Float32Array(b)), grad: new Float32Array(o.grad), adamw: new AdamW(layout, { m: new Float32Array(o.m), v: new Float32Array(o.v) }) };
   } catch (e) {
     port.postMessage({ error: (e as Error).message });
     return;
@@ -33,7 +39,26 @@ async function main(): Promise<void> {
         replica.weightsChanged();
         version = req.version;
       }
-      if (req.kind === 'logits') {
+      if (req.kind === 'reduce' || req.kind === 'update') {
+        if (!sharded) throw new Error(`${req.kind}: this worker was started without a sharded optimizer`);
+        const { lo, hi } = req;
+        if (req.kind === 'update') {
+          sharded.adamw.updateRange(params, sharded.grad, req.opt, req.scale, req.step, lo, hi);
+          reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0 };
+        } else {
+          // Added in worker order and rounded to float32 at each step, as one thread adding the buffers would.
+          const out = sharded.grad;
+          const [first, ...rest] = sharded.grads;
+          let sumOfSquares = 0;
+          for (let i = lo; i < hi; i++) {
+            out[i] = first[i];
+            for (const g of rest) out[i] += g[i];
+            out[i] *= req.inv;
+            sumOfSquares += out[i] * out[i];
+          }
+          reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0, sumOfSquares };
+        }
+      } else if (req.kind === 'logits') {
         reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0, logits: req.sequences.map((s) => replica.lastLogits(s)) };
       } else if (req.kind === 'rows') {
         const rows = req.slices.map((s) => replica.rowLosses(s));

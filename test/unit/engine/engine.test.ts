@@ -176,6 +176,33 @@ test('two data-parallel worker threads train like one thread (same maths, other 
   await single.dispose();
 });
 
+test('with two workers the optimizer runs in them: same moments as one thread, and a restored state reaches them', async () => {
+  const batches = (s: number) => [randomBatch(TINY, 4, 8, 700 + s)];
+  const one = await createEngine({ config: TINY, seed: 9, threads: 1 });
+  const two = await createEngine({ config: TINY, seed: 9, threads: 2 });
+  const restored = await createEngine({ config: TINY, seed: 1, threads: 2 });
+  try {
+    for (let s = 0; s < 3; s++) {
+      const a = await one.trainStep(batches(s), OPT);
+      const b = await two.trainStep(batches(s), OPT);
+      assert.ok(Math.abs(a.gradNorm - b.gradNorm) < 1e-4 * a.gradNorm, `step ${s}: grad norm ${a.gradNorm} vs ${b.gradNorm}`);
+    }
+    const [sa, sb] = [await one.getState(), await two.getState()];
+    assert.equal(sb.optimizer!.step, 3);
+    for (const name of Object.keys(sa.params)) {
+      assert.ok(relativeError(sa.params[name].data, sb.params[name].data) < 1e-4, `${name} after 3 steps`);
+      assert.ok(relativeError(sa.optimizer!.m[name].data, sb.optimizer!.m[name].data) < 1e-3, `${name}: first moment`);
+    }
+    // Restored into another two-worker engine: the next steps are the same, moments included.
+    await restored.setState(sb);
+    const next = [await two.trainStep(batches(3), OPT), await two.trainStep(batches(4), OPT)];
+    const again = [await restored.trainStep(batches(3), OPT), await restored.trainStep(batches(4), OPT)];
+    assert.deepEqual(again.map((r) => [r.loss, r.gradNorm]), next.map((r) => [r.loss, r.gradNorm]));
+  } finally {
+    for (const e of [one, two, restored]) await e.dispose();
+  }
+});
+
 test('configs and batches that cannot work are refused with a message', async () => {
   await assert.rejects(createEngine({ config: { ...TINY, nLayers: 2.5 }, seed: 1, threads: 1 }), /nLayers must be a positive integer/);
   await assert.rejects(createEngine({ config: { ...TINY, dModel: 15 }, seed: 1, threads: 1 }), /divisible by nHeads/);
