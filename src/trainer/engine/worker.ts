@@ -49,12 +49,23 @@ async function main(): Promise<void> {
           // Added in worker order and rounded to float32 at each step, as one thread adding the buffers would.
           const out = sharded.grad;
           const [first, ...rest] = sharded.grads;
+          const inv = req.inv;
           let sumOfSquares = 0;
-          for (let i = lo; i < hi; i++) {
-            out[i] = first[i];
-            for (const g of rest) out[i] += g[i];
-            out[i] *= req.inv;
-            sumOfSquares += out[i] * out[i];
+          if (rest.length === 1) {
+            // The usual two workers, without the inner loop (a third of this pass's time).
+            const second = rest[0];
+            for (let i = lo; i < hi; i++) {
+              const g = Math.fround(Math.fround(first[i] + second[i]) * inv);
+              out[i] = g;
+              sumOfSquares += g * g;
+            }
+          } else {
+            for (let i = lo; i < hi; i++) {
+              out[i] = first[i];
+              for (const g of rest) out[i] += g[i];
+              out[i] *= inv;
+              sumOfSquares += out[i] * out[i];
+            }
           }
           reply = { id: req.id, ok: true, lossSum: 0, weightSum: 0, sumOfSquares };
         }
