@@ -23,7 +23,7 @@ export const DEMO_OVERRIDES: TrainRequest['overrides'] = {
 };
 
 /** Minutes of fine-tuning the pre-trained base; the from-scratch comparison then trains as many steps. */
-const DEFAULT_MINUTES = 8;
+const DEFAULT_MINUTES = 5;
 
 const SAMPLE_TRAIN = 'media/samples/multitask-train.jsonl';
 const SAMPLE_EVAL = 'media/samples/multitask-eval.jsonl';
