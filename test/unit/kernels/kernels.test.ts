@@ -162,7 +162,9 @@ test('attention kernel refuses shapes it cannot run', () => {
   const c = { data: new Float32Array(64), stride: 8, offset: 0 };
   assert.throws(() => Kernels.get().attentionForward(c, c, c, new Float32Array(16), false, { batch: 1, seq: 4, heads: 3, kvHeads: 2, headDim: 2 }), /multiple of the key\/value heads/);
   assert.throws(() => Kernels.get().attentionForward(c, c, c, new Float32Array(16), false, { batch: 1, seq: 0, heads: 1, kvHeads: 1, headDim: 8 }), /seq must be a positive integer/);
-  assert.throws(() => Kernels.get().attentionForward(c, c, c, new Float32Array(16), false, { batch: 2, seq: 8, heads: 1, kvHeads: 1, headDim: 8 }), /expected 128/);
+  assert.throws(() => Kernels.get().attentionForward(c, c, c, new Float32Array(64), false, { batch: 2, seq: 8, heads: 1, kvHeads: 1, headDim: 8 }), /expected 128/);
+  assert.throws(() => Kernels.get().attentionForward(c, c, c, new Float32Array(16), true, { batch: 2, seq: 4, heads: 1, kvHeads: 1, headDim: 8 }), /mask has 16 values, expected 32/);
+  assert.throws(() => Kernels.get().attentionBackward(c, c, c, new Float32Array(15), new Float32Array(32), { batch: 1, seq: 4, heads: 1, kvHeads: 1, headDim: 8 }), /probabilities have 15 values, expected 16/);
 });
 
 for (const [K, M, N] of [[64, 16, 24], [37, 263, 13], [5, 3, 7], [1024, 8, 8]]) {
