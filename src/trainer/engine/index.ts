@@ -1,6 +1,7 @@
 // createEngine: the training loop's only entry into the model. Weights and Adam moments live here in
-// plain Float32Arrays (the master copy); a Compute (this thread, or data-parallel workers) turns
-// batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient.
+// plain Float32Arrays (the master copy, shared with the workers); a Compute (this thread, or data-parallel
+// workers) turns batches into summed gradients; AdamW runs in JS on the averaged, clipped gradient, in the
+// workers (each its slice) for full fine-tuning on a pool, else in this thread.
 import { availableParallelism } from 'node:os';
 import type { AdapterState, Batch, Engine, EngineState, GenerationOptions, GenerationSession, ModelConfig, NamedArrays, OptimizerSettings, StepResult, BackendInfo, TrainStepOptions } from './types';
 import { initParams, paramLayout, resolveModelConfig, toNamed, fromNamed, type ParamLayout, type ResolvedModelConfig } from './params';

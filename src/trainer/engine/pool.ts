@@ -1,7 +1,8 @@
 // Data-parallel gradients on worker threads: each worker has its own TensorFlow.js backend (wasm
 // runs one thread per instance under Node), reads the weights from the shared master copy, and
-// writes summed gradients for its rows into its own shared buffer; this thread adds the buffers in a
-// fixed order, so a run is deterministic for a given thread count. Measured here: ~1.6× on 2 cores.
+// writes summed gradients for its rows into its own shared buffer; the buffers are added in a fixed
+// order, so a run is deterministic for a given thread count. With a sharded optimizer each worker adds
+// them and runs AdamW for its own slice of the parameters; otherwise this thread adds them up.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
