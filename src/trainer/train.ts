@@ -42,8 +42,19 @@ export interface TrainOutcome {
 // Kept importable from here: the trainer's entry point tells a refused run folder from a failed run by it.
 export { RunFolderError } from './runSetup';
 
-/** Steps measured before a time-budgeted run fixes its total steps (and so its cosine schedule). */
+/**
+ * A time-budgeted run measures its speed over at least this many steps, and at least this share of its budget (at
+ * most that many seconds), before it fixes its total steps (and so its cosine schedule). Ten steps alone misjudged
+ * the demo's speed by ~20% (their rows' lengths and the first seconds' warm-up), leaving a fifth of the budget unused.
+ */
 const CALIBRATION_STEPS = 10;
+const CALIBRATION_BUDGET_SHARE = 0.05;
+const CALIBRATION_MAX_SECONDS = 20;
+
+/** Whether `steps` steps taking `seconds` measure a run's speed well enough to plan a `budgetSeconds` budget. */
+export function speedMeasured(steps: number, seconds: number, budgetSeconds: number): boolean {
+  return steps >= CALIBRATION_STEPS && seconds >= Math.min(CALIBRATION_MAX_SECONDS, CALIBRATION_BUDGET_SHARE * budgetSeconds);
+}
 
 export async function train(req: TrainRequest, hooks: TrainHooks): Promise<TrainOutcome> {
   if (req.stage === 'dpo') return trainDpo(req, hooks);
@@ -159,8 +170,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       // A time-budgeted run without a step count measures its speed, then fixes the schedule's length.
       // (The first step of a session is skipped: it includes one-time start-up work.)
       if (totalSteps === 0 && step === firstStep + 1) calibrationStart = now();
-      if (totalSteps === 0 && calibrationStart !== null && step === firstStep + 1 + CALIBRATION_STEPS) {
-        const perStep = (now() - calibrationStart) / CALIBRATION_STEPS;
+      const measuredSteps = step - firstStep - 1;
+      const measured = totalSteps === 0 && calibrationStart !== null && measuredSteps >= CALIBRATION_STEPS ? now() - calibrationStart : 0;
+      if (measured > 0 && speedMeasured(measuredSteps, measured, budgetSeconds)) {
+        const perStep = measured / measuredSteps;
         totalSteps = Math.max(step + 1, step + Math.floor(budgetLeft() / perStep));
         log(`measured ${perStep.toFixed(3)} s/step: planning ${totalSteps} steps for the ${cfg.maxMinutes}-minute budget`);
       }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
-import { train, type TrainHooks } from '../../../src/trainer/train';
+import { speedMeasured, train, type TrainHooks } from '../../../src/trainer/train';
 import { readMetrics, readRunInfo } from '../../../src/trainer/runFolder';
 import { loadCheckpoint } from '../../../src/trainer/checkpoint';
 import { tokenizeExample, makeBatch, layoutRows } from '../../../src/trainer/data';
@@ -147,6 +147,15 @@ test('a time budget without a step count stops at the limit with status finished
   assert.ok(outcome.step >= 1);
   assert.equal(readRunInfo(req.out)!.total_steps, 0, 'stopped before the speed was measured');
   assert.equal(readRunInfo(req.out)!.status, 'finished');
+});
+
+test('a time budget is planned from at least 10 steps and 5% of the budget (at most 20 s) of measured speed', () => {
+  assert.equal(speedMeasured(9, 100, 300), false, 'too few steps');
+  assert.equal(speedMeasured(10, 14.9, 300), false, 'under 5% of a 5-minute budget');
+  assert.equal(speedMeasured(10, 15, 300), true);
+  assert.equal(speedMeasured(40, 19.9, 3600), false, 'an hour: 20 s cap');
+  assert.equal(speedMeasured(40, 20, 3600), true);
+  assert.equal(speedMeasured(10, 0.31, 6), true, 'short budgets: 10 steps are enough once 5% has passed');
 });
 
 test('a time budget long enough to measure the speed fixes the schedule length to fit it', async (t) => {
