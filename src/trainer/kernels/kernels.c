@@ -75,6 +75,32 @@ static void gemm_core(int M, int N, int K, const float *A, int lda, int ta, cons
   }
 }
 
+// The register block both packed products share: C[4, 8] = (accumulate ? C : rows of z0 | z1) + Σₖ a[k]ᵀ·b[k],
+// with a packed k-major in fours ([K][4]) and b in eights ([K][8]). Always inlined, so each caller's constant
+// `accumulate` leaves no branch in its loop.
+static inline __attribute__((always_inline)) void block_4x8(int K, const float *a, const float *b, float *C, int ldc, int accumulate, v128_t z0, v128_t z1) {
+  v128_t c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1, c30 = z0, c31 = z1;
+  if (accumulate) {
+    c00 = wasm_v128_load(C); c01 = wasm_v128_load(C + 4);
+    c10 = wasm_v128_load(C + ldc); c11 = wasm_v128_load(C + ldc + 4);
+    c20 = wasm_v128_load(C + 2 * ldc); c21 = wasm_v128_load(C + 2 * ldc + 4);
+    c30 = wasm_v128_load(C + 3 * ldc); c31 = wasm_v128_load(C + 3 * ldc + 4);
+  }
+  for (int k = 0; k < K; k++, a += 4, b += 8) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
+    v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+  }
+  wasm_v128_store(C, c00); wasm_v128_store(C + 4, c01);
+  wasm_v128_store(C + ldc, c10); wasm_v128_store(C + ldc + 4, c11);
+  wasm_v128_store(C + 2 * ldc, c20); wasm_v128_store(C + 2 * ldc + 4, c21);
+  wasm_v128_store(C + 3 * ldc, c30); wasm_v128_store(C + 3 * ldc + 4, c31);
+}
+
 // C[M, N] += Aᵀ·B with A stored [K, M] and B [K, N], for weight gradients (xᵀ·dy over a batch's K rows), and,
 // when colsum is not null, colsum[N] += the column sums of B (the bias gradient). Both operands are first copied
 // to `scratch` (M·K + K·8 floats): A in blocks of 4 columns, k-major, and one 8-column panel of B at a time, so
@@ -98,26 +124,7 @@ void gemm_tn_acc(int M, int N, int K, const float *A, int lda, const float *B, i
       wasm_v128_store(colsum + j, wasm_f32x4_add(wasm_v128_load(colsum + j), s0));
       wasm_v128_store(colsum + j + 4, wasm_f32x4_add(wasm_v128_load(colsum + j + 4), s1));
     }
-    for (int i = 0; i < M4; i += 4) {
-      v128_t c00 = wasm_v128_load(C + (i + 0) * ldc + j), c01 = wasm_v128_load(C + (i + 0) * ldc + j + 4);
-      v128_t c10 = wasm_v128_load(C + (i + 1) * ldc + j), c11 = wasm_v128_load(C + (i + 1) * ldc + j + 4);
-      v128_t c20 = wasm_v128_load(C + (i + 2) * ldc + j), c21 = wasm_v128_load(C + (i + 2) * ldc + j + 4);
-      v128_t c30 = wasm_v128_load(C + (i + 3) * ldc + j), c31 = wasm_v128_load(C + (i + 3) * ldc + j + 4);
-      const float *a = pa + i * K, *b = pb;
-      for (int k = 0; k < K; k++, a += 4, b += 8) {
-        v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-        v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
-        v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
-      }
-      wasm_v128_store(C + (i + 0) * ldc + j, c00); wasm_v128_store(C + (i + 0) * ldc + j + 4, c01);
-      wasm_v128_store(C + (i + 1) * ldc + j, c10); wasm_v128_store(C + (i + 1) * ldc + j + 4, c11);
-      wasm_v128_store(C + (i + 2) * ldc + j, c20); wasm_v128_store(C + (i + 2) * ldc + j + 4, c21);
-      wasm_v128_store(C + (i + 3) * ldc + j, c30); wasm_v128_store(C + (i + 3) * ldc + j + 4, c31);
-    }
+    for (int i = 0; i < M4; i += 4) block_4x8(K, pa + i * K, pb, C + i * ldc + j, ldc, 1, wasm_f32x4_splat(0.f), wasm_f32x4_splat(0.f));
   }
   // Leftover rows and columns.
   if (colsum)
@@ -151,23 +158,7 @@ void gemm_nn(int M, int N, int K, const float *A, int lda, const float *B, int l
     }
     const v128_t z0 = bias ? wasm_v128_load(bias + j) : wasm_f32x4_splat(0.f);
     const v128_t z1 = bias ? wasm_v128_load(bias + j + 4) : wasm_f32x4_splat(0.f);
-    for (int i = 0; i < M4; i += 4) {
-      v128_t c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1, c30 = z0, c31 = z1;
-      const float *a = pa + i * K, *b = pb;
-      for (int k = 0; k < K; k++, a += 4, b += 8) {
-        v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-        v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
-        v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
-      }
-      wasm_v128_store(C + (i + 0) * ldc + j, c00); wasm_v128_store(C + (i + 0) * ldc + j + 4, c01);
-      wasm_v128_store(C + (i + 1) * ldc + j, c10); wasm_v128_store(C + (i + 1) * ldc + j + 4, c11);
-      wasm_v128_store(C + (i + 2) * ldc + j, c20); wasm_v128_store(C + (i + 2) * ldc + j + 4, c21);
-      wasm_v128_store(C + (i + 3) * ldc + j, c30); wasm_v128_store(C + (i + 3) * ldc + j + 4, c31);
-    }
+    for (int i = 0; i < M4; i += 4) block_4x8(K, pa + i * K, pb, C + i * ldc + j, ldc, 0, z0, z1);
   }
   // Leftover rows and columns.
   for (int i = 0; i < M; i++)
