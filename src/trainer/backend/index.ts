@@ -22,6 +22,7 @@ import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import * as cpuBackend from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../engine/types';
 import { startThreadedWasm } from './wasmThreads';
+import { kernelVariant } from '../kernels/index';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -171,7 +172,9 @@ async function loadWasm(wasmThreads: number): Promise<LoadedBackend> {
   // setBackend reports failure by returning false (e.g. a missing .wasm), not by throwing.
   if (!started && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise (missing .wasm binaries?)');
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  const device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads > 1 ? 's' : ''})`;
+  // Our own kernels (attention, the products) run beside TF.js's: say which build, FMA or not.
+  const kernels = kernelVariant() === 'relaxed' ? 'FMA kernels' : 'SIMD kernels';
+  const device = `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${kernels}, ${threads} thread${threads > 1 ? 's' : ''})`;
   return { tf, info: { name: 'wasm', device, threads, reason } };
 }
 

@@ -2,7 +2,8 @@
 // forward and backward, and the weight-gradient product xᵀ·dy, for every backend. Inputs are copied into the
 // module's memory and results copied out, which costs ~1% of the work they replace. (The forward products run in
 // TensorFlow.js's own memory instead: tfjsMatMul.ts.)
-import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+import { setFlagsFromString } from 'node:v8';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsWasm';
 
 /** Columns [offset, offset + heads·headDim) of a row-major matrix with `stride` floats per row. */
 export interface Columns { data: Float32Array; stride: number; offset: number }
@@ -19,16 +20,53 @@ export interface Exports {
   gemm_tn_acc(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, colsum: number, scratch: number): void;
 }
 
+/**
+ * `relaxed`: the build whose products use f32x4.relaxed_madd (one fused multiply-add where the CPU has FMA, ~1.3x on
+ * the products); `simd`: mul and add, which every runtime with SIMD128 runs. Both are tested against float64.
+ */
+export type KernelVariant = 'relaxed' | 'simd';
+
 let shared: Kernels | null = null;
-let compiled: WebAssembly.Module | null = null;
+const compiled = new Map<KernelVariant, WebAssembly.Module>();
+let chosen: KernelVariant | null = null;
+
+/**
+ * The fastest build this runtime runs. Electron's V8 (VS Code) runs relaxed SIMD as it is; Node 20 only behind
+ * --experimental-wasm-relaxed-simd, which is turned on here, before the first compile (V8's wasm features are read
+ * when a module is validated, and the flag is process-wide, so worker threads see it too). Node 22 has it on.
+ * INSTRUCT_STUDIO_KERNELS=simd keeps the plain build (to compare, or where a runtime misbehaves).
+ */
+export function kernelVariant(): KernelVariant {
+  if (chosen) return chosen;
+  const relaxed = Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64');
+  if (process.env.INSTRUCT_STUDIO_KERNELS === 'simd') chosen = 'simd';
+  else if (WebAssembly.validate(relaxed)) chosen = 'relaxed';
+  else {
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      // A runtime without the flag: the plain build.
+    }
+    chosen = WebAssembly.validate(relaxed) ? 'relaxed' : 'simd';
+  }
+  return chosen;
+}
+
+function compile(variant: KernelVariant): WebAssembly.Module {
+  let m = compiled.get(variant);
+  if (!m) {
+    m = new WebAssembly.Module(Buffer.from(variant === 'relaxed' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64, 'base64'));
+    compiled.set(variant, m);
+  }
+  return m;
+}
 
 /**
  * An instance of the kernels working in `memory`: their own (Kernels), or TensorFlow.js's wasm heap (tfjsMatMul.ts),
  * which is safe because the module owns no part of any memory (no data, no stack: checked when it is built).
  */
-export function instantiateKernels(memory: WebAssembly.Memory): Exports {
-  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+export function instantiateKernels(memory: WebAssembly.Memory, variant: KernelVariant = kernelVariant()): Exports {
+  return new WebAssembly.Instance(compile(variant), { env: { memory } }).exports as unknown as Exports;
 }
 
 /** Places float arrays one after another in the module's memory (byte offsets, 16-byte aligned for SIMD). */
@@ -48,15 +86,20 @@ export class Kernels {
   private readonly k: Exports;
   private readonly base: number;
 
-  private constructor() {
-    this.k = instantiateKernels(this.memory);
+  private constructor(variant: KernelVariant) {
+    this.k = instantiateKernels(this.memory, variant);
     this.base = this.k.__heap_base.value as number;
   }
 
   /** This thread's instance (compiled on first use: ~1 ms). */
   static get(): Kernels {
-    shared ??= new Kernels();
+    shared ??= new Kernels(kernelVariant());
     return shared;
+  }
+
+  /** A separate instance of one build (tests run both). */
+  static of(variant: KernelVariant): Kernels {
+    return new Kernels(variant);
   }
 
   /**

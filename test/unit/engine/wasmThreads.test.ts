@@ -47,7 +47,7 @@ test('one process with 2 wasm threads trains like 1 thread, and exits by itself 
   assert.equal(r.status, 0, r.stderr);
   const child = JSON.parse(r.stdout.trim().split('\n').pop()!) as { losses: number[]; backend: { threads: number; device: string; reason: string } };
   assert.equal(child.backend.threads, 2, `threaded wasm did not start: ${child.backend.reason}`);
-  assert.match(child.backend.device, /WebAssembly SIMD, 2 threads\)/);
+  assert.match(child.backend.device, /WebAssembly SIMD, (FMA|SIMD) kernels, 2 threads\)/);
   assert.ok(close(child.losses, single.losses), `2 wasm threads ${child.losses} vs 1 thread ${single.losses}`);
 });
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kernels, type AttentionShape, type Columns } from '../../../src/trainer/kernels/index';
-import { KERNELS_SOURCE_SHA256 } from '../../../src/trainer/kernels/kernelsWasm';
+import { Kernels, kernelVariant, type AttentionShape, type Columns, type KernelVariant } from '../../../src/trainer/kernels/index';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64 } from '../../../src/trainer/kernels/kernelsWasm';
 import { uniform } from '../../../src/trainer/engine/rng';
 
 const NEG = -1e9;
@@ -12,6 +12,20 @@ const NEG = -1e9;
 test('the committed WebAssembly was built from kernels.c as it is (rerun scripts/build-kernels.sh after editing it)', () => {
   const source = readFileSync(join(__dirname, '../../../src/trainer/kernels/kernels.c'));
   assert.equal(createHash('sha256').update(source).digest('hex'), KERNELS_SOURCE_SHA256);
+});
+
+test('the relaxed build fuses its multiply-adds (f32x4.relaxed_madd, 0xfd 0x85 0x02) and the plain build does not', () => {
+  const madd = Buffer.from([0xfd, 0x85, 0x02]);
+  assert.ok(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64').includes(madd));
+  assert.ok(!Buffer.from(KERNELS_WASM_BASE64, 'base64').includes(madd));
+});
+
+// Both builds are checked: the one a runtime picks (relaxed SIMD, FMA) and the plain one it falls back to.
+const VARIANTS: KernelVariant[] = ['relaxed', 'simd'];
+
+test('this runtime runs the fused multiply-add build (Node 20 after turning its flag on, Electron as it is)', () => {
+  if (process.env.INSTRUCT_STUDIO_KERNELS === 'simd') assert.equal(kernelVariant(), 'simd');
+  else assert.equal(kernelVariant(), 'relaxed');
 });
 
 function randoms(n: number, seed: number): Float32Array {
@@ -106,8 +120,8 @@ const cases: Array<{ name: string; s: AttentionShape; fused: boolean; segments: 
   { name: 'one token', s: { batch: 1, seq: 1, heads: 2, kvHeads: 1, headDim: 8 }, fused: false, segments: null },
 ];
 
-for (const c of cases) {
-  test(`attention kernel matches a float64 reference, forward and backward: ${c.name}`, () => {
+for (const c of cases) for (const variant of VARIANTS) {
+  test(`attention kernel (${variant}) matches a float64 reference, forward and backward: ${c.name}`, () => {
     const { batch: B, seq: T, heads: H, kvHeads: Hkv, headDim: hd } = c.s;
     const N = B * T;
     let q: Columns, k: Columns, v: Columns;
@@ -123,7 +137,8 @@ for (const c of cases) {
     const mask = perRow ? masks(B, T, c.segments) : masks(1, T, null);
     const dy = randoms(N * H * hd, 5);
     const ref = reference(q, k, v, mask, perRow, dy, c.s);
-    const kernels = Kernels.get();
+    kernelVariant();
+    const kernels = Kernels.of(variant);
     const f = kernels.attentionForward(q, k, v, mask, perRow, c.s);
     assert.ok(maxDiff(f.y, ref.y) < 1e-5, `y differs by ${maxDiff(f.y, ref.y)}`);
     // Probabilities are zero above the diagonal (the backward's products rely on it).
@@ -167,8 +182,8 @@ test('attention kernel refuses shapes it cannot run', () => {
   assert.throws(() => Kernels.get().attentionBackward(c, c, c, new Float32Array(15), new Float32Array(32), { batch: 1, seq: 4, heads: 1, kvHeads: 1, headDim: 8 }), /probabilities have 15 values, expected 16/);
 });
 
-for (const [K, M, N] of [[64, 16, 24], [37, 263, 13], [5, 3, 7], [1024, 8, 8]]) {
-  test(`addTransposedProduct adds aᵀ·b and b's column sums: [${K}, ${M}]ᵀ·[${K}, ${N}]`, () => {
+for (const [K, M, N] of [[64, 16, 24], [37, 263, 13], [5, 3, 7], [1024, 8, 8]]) for (const variant of VARIANTS) {
+  test(`addTransposedProduct (${variant}) adds aᵀ·b and b's column sums: [${K}, ${M}]ᵀ·[${K}, ${N}]`, () => {
     const a = randoms(K * M, 11);
     const b = randoms(K * N, 12);
     const into = randoms(M * N, 13);
@@ -179,7 +194,8 @@ for (const [K, M, N] of [[64, 16, 24], [37, 263, 13], [5, 3, 7], [1024, 8, 8]]) 
       for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) want[i * N + j] += a[kk * M + i] * b[kk * N + j];
       for (let j = 0; j < N; j++) wantSum[j] += b[kk * N + j];
     }
-    Kernels.get().addTransposedProduct(a, b, K, M, N, into, colsum);
+    kernelVariant();
+    Kernels.of(variant).addTransposedProduct(a, b, K, M, N, into, colsum);
     assert.ok(maxDiff(into, want) < 1e-4 * Math.sqrt(K), `product differs by ${maxDiff(into, want)}`);
     assert.ok(maxDiff(colsum, wantSum) < 1e-4 * Math.sqrt(K), `column sums differ by ${maxDiff(colsum, wantSum)}`);
   });

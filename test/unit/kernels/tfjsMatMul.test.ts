@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBackend } from '../../../src/trainer/backend/index';
-import { instantiateKernels } from '../../../src/trainer/kernels/index';
+import { instantiateKernels, kernelVariant, type KernelVariant } from '../../../src/trainer/kernels/index';
 import { kernelMatMulActive, matMul } from '../../../src/trainer/kernels/tfjsMatMul';
 import { uniform } from '../../../src/trainer/engine/rng';
 
@@ -45,10 +45,11 @@ test('matMul refuses mismatched shapes', async () => {
   assert.throws(() => tf.tidy(() => matMul(tf, tf.zeros([2, 3]) as never, tf.zeros([3, 2]) as never, tf.zeros([3]) as never)), /do not match/);
 });
 
-test('the kernels write only their output and scratch: safe inside TensorFlow.js\'s memory', () => {
+for (const variant of ['relaxed', 'simd'] as KernelVariant[]) test(`the kernels (${variant}) write only their output and scratch: safe inside TensorFlow.js's memory`, () => {
   // Every byte outside C and the scratch area keeps its sentinel value after a product.
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const k = instantiateKernels(memory);
+  kernelVariant();
+  const k = instantiateKernels(memory, variant);
   const bytes = new Uint8Array(memory.buffer);
   bytes.fill(0xa5);
   const [M, K, N] = [7, 9, 13];
