@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
-import { speedMeasured, train, type TrainHooks } from '../../../src/trainer/train';
+import { REPLAN_AT, replannedSteps, speedMeasured, train, type TrainHooks } from '../../../src/trainer/train';
 import { readMetrics, readRunInfo } from '../../../src/trainer/runFolder';
 import { loadCheckpoint } from '../../../src/trainer/checkpoint';
 import { tokenizeExample, makeBatch, layoutRows } from '../../../src/trainer/data';
@@ -158,6 +158,42 @@ test('a time budget is planned from at least 10 steps and 5% of the budget (at m
   assert.equal(speedMeasured(10, 0.31, 6), true, 'short budgets: 10 steps are enough once 5% has passed');
 });
 
+test('a time budget is re-sized at a quarter and half of it to the speed since the last plan, when that is over 2% off', () => {
+  assert.deepEqual(REPLAN_AT, [0.25, 0.5]);
+  // 1000 steps planned; at step 300 with 200 s left at 0.1 s/step the run can do 2000 more.
+  assert.equal(replannedSteps(300, 1000, 0.1, 200), 2300);
+  assert.equal(replannedSteps(300, 1000, 0.1, 70), 1000, '1% off: the plan stands');
+  assert.equal(replannedSteps(300, 1000, 1, 10), 310, 'slower: fewer steps, so the schedule still ends at its minimum');
+  assert.equal(replannedSteps(300, 1000, 1, 0), 301);
+});
+
+test('a run that gets faster after its first measurement uses its whole budget, the schedule still ending at minLr', async (t) => {
+  const req = request(tempDir(t), { steps: 0, epochs: 0, maxMinutes: 0.1, evalEvery: 0, exactMatchSamples: 0 });
+  // Every clock reading advances 50 ms until the first plan, then 20 ms: steps are 2.5x faster than measured.
+  let clock = 0;
+  let fast = false;
+  const messages: ChildToParent[] = [];
+  const hooked = hooks(messages);
+  const outcome = await train(req, {
+    ...hooked,
+    emit: (m) => {
+      if (m.type === 'log' && /planning \d+ steps/.test(m.message)) fast = true;
+      hooked.emit(m);
+    },
+    now: () => (clock += fast ? 0.02 : 0.05),
+  });
+  const planLog = messages.find((m): m is Extract<ChildToParent, { type: 'log' }> => m.type === 'log' && /planning \d+ steps/.test(m.message));
+  const first = Number(/planning (\d+) steps/.exec(planLog!.message)![1]);
+  const final = readRunInfo(req.out)!.total_steps;
+  assert.ok(final > first, `re-planned ${first} -> ${final}`);
+  // Without the re-plan the run would have stopped at its first plan, ~2 s into its 6-second budget.
+  assert.ok(clock >= 0.9 * 6, `used ${clock.toFixed(2)} s of 6`);
+  assert.ok(messages.some((m) => m.type === 'log' && / steps instead of \d+ for the budget/.test(m.message)));
+  assert.equal(outcome.step, final);
+  assert.equal(outcome.reason, 'completed all steps');
+  assert.ok(Math.abs(trainRows(req.out).at(-1)!.lr - 2e-4) < 1e-12, 'the schedule decayed to minLr at the re-planned end');
+});
+
 test('a time budget long enough to measure the speed fixes the schedule length to fit it', async (t) => {
   const req = request(tempDir(t), { steps: 0, epochs: 0, maxMinutes: 0.1, evalEvery: 0, exactMatchSamples: 0 });
   let clock = 0;
@@ -165,7 +201,7 @@ test('a time budget long enough to measure the speed fixes the schedule length t
   const outcome = await train(req, { ...hooks(messages), now: () => (clock += 0.05) });
   const planned = readRunInfo(req.out)!.total_steps;
   assert.ok(planned > 11, `planned ${planned}`);
-  assert.ok(messages.some((m) => m.type === 'log' && new RegExp(`planning ${planned} steps`).test(m.message)));
+  assert.ok(messages.some((m) => m.type === 'log' && new RegExp(`(planning ${planned} steps|${planned} steps instead of)`).test(m.message)));
   // the cosine schedule reached its end: the last logged lr is minLr
   const rows = trainRows(req.out);
   assert.equal(outcome.step, planned);
