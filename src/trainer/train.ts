@@ -56,7 +56,7 @@ const CALIBRATION_MAX_SECONDS = 20;
  * and re-sizes its schedule: steps get faster after the first seconds (the demo's first 15 s measured 0.087 s/step,
  * its whole run 0.071), which left ~15% of the budget unused.
  */
-export const REPLAN_AT = [0.25, 0.5];
+export const REPLAN_AT = [0.25, 0.5, 0.75];
 
 /** The total steps for the budget left at `recentSecondsPerStep`; the plan stands when it is within 2%. */
 export function replannedSteps(step: number, totalSteps: number, recentSecondsPerStep: number, secondsLeft: number): number {

@@ -158,8 +158,8 @@ test('a time budget is planned from at least 10 steps and 5% of the budget (at m
   assert.equal(speedMeasured(10, 0.31, 6), true, 'short budgets: 10 steps are enough once 5% has passed');
 });
 
-test('a time budget is re-sized at a quarter and half of it to the speed since the last plan, when that is over 2% off', () => {
-  assert.deepEqual(REPLAN_AT, [0.25, 0.5]);
+test('a time budget is re-sized at a quarter, half and three quarters of it to the speed since the last plan, when that is over 2% off', () => {
+  assert.deepEqual(REPLAN_AT, [0.25, 0.5, 0.75]);
   // 1000 steps planned; at step 300 with 200 s left at 0.1 s/step the run can do 2000 more.
   assert.equal(replannedSteps(300, 1000, 0.1, 200), 2300);
   assert.equal(replannedSteps(300, 1000, 0.1, 70), 1000, '1% off: the plan stands');
