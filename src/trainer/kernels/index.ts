@@ -28,33 +28,36 @@ export type KernelVariant = 'relaxed' | 'simd';
 
 let shared: Kernels | null = null;
 const compiled = new Map<KernelVariant, WebAssembly.Module>();
-let chosen: KernelVariant | null = null;
+let relaxedRuns: boolean | null = null;
 
 /**
- * The fastest build this runtime runs. Electron's V8 (VS Code) runs relaxed SIMD as it is; Node 20 only behind
+ * Whether this runtime runs relaxed SIMD. Electron's V8 (VS Code) does as it is; Node 20 only behind
  * --experimental-wasm-relaxed-simd, which is turned on here, before the first compile (V8's wasm features are read
  * when a module is validated, and the flag is process-wide, so worker threads see it too). Node 22 has it on.
- * INSTRUCT_STUDIO_KERNELS=simd keeps the plain build (to compare, or where a runtime misbehaves).
  */
-export function kernelVariant(): KernelVariant {
-  if (chosen) return chosen;
-  const relaxed = Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64');
-  if (process.env.INSTRUCT_STUDIO_KERNELS === 'simd') chosen = 'simd';
-  else if (WebAssembly.validate(relaxed)) chosen = 'relaxed';
-  else {
+function relaxedSimdRuns(): boolean {
+  if (relaxedRuns !== null) return relaxedRuns;
+  const bytes = Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64');
+  if (!WebAssembly.validate(bytes)) {
     try {
       setFlagsFromString('--experimental-wasm-relaxed-simd');
     } catch {
       // A runtime without the flag: the plain build.
     }
-    chosen = WebAssembly.validate(relaxed) ? 'relaxed' : 'simd';
   }
-  return chosen;
+  relaxedRuns = WebAssembly.validate(bytes);
+  return relaxedRuns;
+}
+
+/** The fastest build this runtime runs; INSTRUCT_STUDIO_KERNELS=simd keeps the plain one (to compare, or where a runtime misbehaves). */
+export function kernelVariant(): KernelVariant {
+  return process.env.INSTRUCT_STUDIO_KERNELS !== 'simd' && relaxedSimdRuns() ? 'relaxed' : 'simd';
 }
 
 function compile(variant: KernelVariant): WebAssembly.Module {
   let m = compiled.get(variant);
   if (!m) {
+    if (variant === 'relaxed' && !relaxedSimdRuns()) throw new Error('this runtime does not run relaxed SIMD: use the simd kernels');
     m = new WebAssembly.Module(Buffer.from(variant === 'relaxed' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64, 'base64'));
     compiled.set(variant, m);
   }

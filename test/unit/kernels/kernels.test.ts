@@ -137,7 +137,6 @@ for (const c of cases) for (const variant of VARIANTS) {
     const mask = perRow ? masks(B, T, c.segments) : masks(1, T, null);
     const dy = randoms(N * H * hd, 5);
     const ref = reference(q, k, v, mask, perRow, dy, c.s);
-    kernelVariant();
     const kernels = Kernels.of(variant);
     const f = kernels.attentionForward(q, k, v, mask, perRow, c.s);
     assert.ok(maxDiff(f.y, ref.y) < 1e-5, `y differs by ${maxDiff(f.y, ref.y)}`);
@@ -194,7 +193,6 @@ for (const [K, M, N] of [[64, 16, 24], [37, 263, 13], [5, 3, 7], [1024, 8, 8]]) 
       for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) want[i * N + j] += a[kk * M + i] * b[kk * N + j];
       for (let j = 0; j < N; j++) wantSum[j] += b[kk * N + j];
     }
-    kernelVariant();
     Kernels.of(variant).addTransposedProduct(a, b, K, M, N, into, colsum);
     assert.ok(maxDiff(into, want) < 1e-4 * Math.sqrt(K), `product differs by ${maxDiff(into, want)}`);
     assert.ok(maxDiff(colsum, wantSum) < 1e-4 * Math.sqrt(K), `column sums differ by ${maxDiff(colsum, wantSum)}`);
