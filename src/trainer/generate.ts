@@ -1,6 +1,7 @@
 // Text generation on top of the engine's next-token logits: greedy (temperature 0) or sampled with temperature,
 // top-k and top-p (seeded), with transformers' repetition penalty; a sequence stops at a stop token (EOS), at a stop
 // string, or after maxNewTokens. Sequences are batched and KV-cached; each token can be streamed to the caller.
+import type { Tokenizer } from '../core/tokenizer/types';
 import type { Engine, GenerationSession } from './engine/types';
 import { Rng } from './rng';
 
@@ -22,6 +23,24 @@ export interface SamplingOptions {
   decode?: (ids: readonly number[]) => string;
   /** Called with each token as it is chosen (row = index of the prompt), before the next one is computed. */
   onToken?: (row: number, id: number) => void;
+}
+
+/**
+ * Where an answer ends: EOS, and the end-of-turn marker `<|end|>` when the tokenizer has it as one token (the
+ * byte-level format closes every assistant turn with it, EOS follows only as the sequence's end).
+ */
+export function answerStopIds(tok: Pick<Tokenizer, 'eosId' | 'specialTokens'>, extra: readonly number[] = []): number[] {
+  const end = tok.specialTokens.get('<|end|>');
+  return [...new Set([tok.eosId, ...(end === undefined ? [] : [end]), ...extra])];
+}
+
+/**
+ * The answer in generated ids: special tokens dropped, cut at the first end marker the model wrote as plain text
+ * (a Hugging Face base without a chat template is rendered with the byte-level format, and its tokenizer spells
+ * `<|end|>` as ordinary tokens).
+ */
+export function answerText(tok: Pick<Tokenizer, 'decode'>, ids: readonly number[], endMarkers: readonly string[]): string {
+  return cutAtStopString(tok.decode(ids, { skipSpecial: true }), endMarkers).text;
 }
 
 export const GREEDY: Omit<SamplingOptions, 'maxNewTokens' | 'stopIds'> = { temperature: 0, topK: 0, topP: 1 };

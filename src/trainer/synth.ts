@@ -9,7 +9,7 @@ import {
   type DropReason, type SeedTask, type SynthFilterOptions,
 } from '../core/synth';
 import type { Engine } from './engine/types';
-import { generateIds } from './generate';
+import { answerStopIds, generateIds } from './generate';
 import { Rng } from './rng';
 
 export interface SynthModel {
@@ -90,7 +90,7 @@ export async function synthesize(
   // Two streams from one seed: which examples each prompt shows, and the tokens sampled.
   const random = seededRandom(o.seed);
   const rng = new Rng(o.seed + 1);
-  const stopIds = [tok.eosId, ...(tok.specialTokens.has('<|end|>') ? [tok.specialTokens.get('<|end|>')!] : [])];
+  const stopIds = answerStopIds(tok);
   const budget = Math.max(1, contextLength - o.maxNewTokens);
   const records: SynthRecord[] = [];
   const samples: DroppedSample[] = [];

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { cutAtStopString, generateIds, TextStreamer } from '../../trainer/generate';
+import { answerStopIds, cutAtStopString, generateIds, TextStreamer } from '../../trainer/generate';
 import { samplingDefaults } from '../../trainer/hf/generationConfig';
 import { loadModel } from '../../trainer/loadModel';
 import { expectedResponse } from '../../trainer/prepare';
@@ -85,11 +85,13 @@ export const generateCommand: CliCommand = {
         topP: given.topP ?? defaults.topP ?? 1,
         repetitionPenalty: given.repetitionPenalty ?? defaults.repetitionPenalty ?? 1,
       };
-      const stopIds = [...new Set([tok.eosId, ...defaults.stopIds, ...(tok.specialTokens.has('<|end|>') ? [tok.specialTokens.get('<|end|>')!] : [])])];
+      const stopIds = answerStopIds(tok, defaults.stopIds);
+      // A templated prompt's answer also ends at the template's end markers written as text (see answerText).
+      const stops = f.raw ? stopStrings : [...stopStrings, ...(renderer.endMarkers ?? [])];
       const decode = (ids: readonly number[]) => tok.decode(ids, { skipSpecial: true });
       const rng = new Rng((f.seed as number | undefined) ?? 0);
       // One record in plain text streams token by token; several (or --json) print whole generations.
-      const streamer = records.length === 1 && !f.json ? new TextStreamer(decode, io.stdout, stopStrings) : null;
+      const streamer = records.length === 1 && !f.json ? new TextStreamer(decode, io.stdout, stops) : null;
       for (let i = 0; i < records.length; i += 16) {
         const chunk = records.slice(i, i + 16);
         let prompts: number[][];
@@ -100,14 +102,14 @@ export const generateCommand: CliCommand = {
           io.stderr(`instruct-studio generate: record ${i + 1}: ${(e as Error).message}\n`);
           return 1;
         }
-        const outputs = await generateIds(model.engine, prompts, { ...sampling, stopIds, stopStrings, decode, onToken: streamer ? (_row, id) => streamer.push(id) : undefined }, model.contextLength, rng);
+        const outputs = await generateIds(model.engine, prompts, { ...sampling, stopIds, stopStrings: stops, decode, onToken: streamer ? (_row, id) => streamer.push(id) : undefined }, model.contextLength, rng);
         if (streamer) {
           streamer.end();
           io.stdout('\n');
           continue;
         }
         chunk.forEach((r, j) => {
-          const output = cutAtStopString(decode(outputs[j]), stopStrings).text;
+          const output = cutAtStopString(decode(outputs[j]), stops).text;
           const expected = f.data ? expectedResponse(r) : null;
           const prompt = f.raw ? (r.text as string) : renderer.renderPrompt(r);
           if (f.json) io.stdout(JSON.stringify({ prompt, output, ...(expected !== null ? { expected } : {}) }) + '\n');

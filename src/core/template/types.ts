@@ -13,4 +13,6 @@ export interface RecordRenderer {
   render(record: Record<string, unknown>): Rendering;
   /** Only the prompt part, ready for generation (chat: add_generation_prompt). */
   renderPrompt(record: Record<string, unknown>): string;
+  /** Texts that close a response (EOS, end-of-turn markers): a generated answer ends at the first of them. */
+  readonly endMarkers?: readonly string[];
 }

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { createEngine } from '../../../src/trainer/engine';
 import type { Engine } from '../../../src/trainer/engine/types';
 import { loadHfModelFolder } from '../../../src/trainer/hf/loadFolder';
-import { cutAtStopString, generateIds, GREEDY, penalizeRepetition, pickToken, TextStreamer, type SamplingOptions } from '../../../src/trainer/generate';
+import { answerStopIds, answerText, cutAtStopString, generateIds, GREEDY, penalizeRepetition, pickToken, TextStreamer, type SamplingOptions } from '../../../src/trainer/generate';
 import { samplingDefaults } from '../../../src/trainer/hf/generationConfig';
 import { Rng } from '../../../src/trainer/rng';
 import { main } from '../../../src/cli/main';
+import { ByteTokenizer } from '../../../src/core/tokenizer/byteTokenizer';
+import { defaultRenderer } from '../../../src/core/template/index';
 
 const DIR = join(__dirname, '../../fixtures/hf/gpt2-tiny');
 const hf = loadHfModelFolder(DIR);
@@ -152,4 +154,17 @@ test('CLI generate on an HF folder: --raw continues the text, streamed to stdout
     assert.equal(await main(['generate', '--model', DIR, '--prompt', 'x', flag, value], io), 2);
     assert.match(stderr, new RegExp(flag));
   }
+});
+
+test('an answer ends at the end-of-turn marker: a stop token where the tokenizer has it, cut from the text where it does not', () => {
+  const bytes = new ByteTokenizer();
+  const end = bytes.specialTokens.get('<|end|>')!;
+  assert.deepEqual(answerStopIds(bytes).sort(), [bytes.eosId, end].sort());
+  assert.deepEqual(answerStopIds(tok), [tok.eosId], 'GPT-2 spells <|end|> with ordinary tokens: no stop id for it');
+  const ends = defaultRenderer().endMarkers;
+  assert.equal(answerText(bytes, [...bytes.encode('rekab').ids, end, bytes.eosId], ends), 'rekab');
+  // A GPT-2 base without a chat template trains through the byte-level format: its answers carry "<|end|>" as text.
+  const written = [...tok.encode('rekab<|end|>').ids, tok.eosId];
+  assert.ok(decode(written).includes('<|end|>'));
+  assert.equal(answerText(tok, written, ends), 'rekab');
 });
