@@ -1,5 +1,5 @@
 // The few-shot prompt of Self-Instruct, in the product's alpaca layout (`### Instruction:` / `### Input:` /
-// `### Response:`, the markers of the `alpaca` and `byte-level` instruction templates), and the reading back of
+// `### Response:`, the markers of the `alpaca` instruction template, written out in plain bytes), and the reading back of
 // what the model wrote. A chat template cannot be used as is: it renders an instruction that is known, while here
 // the model has to write the instruction itself, so the prompt is plain text that ends where a new task begins.
 import { convertRecord, detectFormat } from '../dataset';

@@ -137,7 +137,8 @@ test('a checkpoint of a model from an HF folder is an HF folder (gpt2 config, tr
     // No chat template in the folder: the run renders with the default preset but the model's own EOS, and the
     // checkpoint carries that template for transformers.
     assert.equal(hf.template.ref, 'byte-level');
-    assert.ok(createRenderer(hf.template.spec).render({ instruction: 'a', input: '', output: 'b' }).text.endsWith('b<|endoftext|>'));
+    assert.ok(createRenderer(hf.template.spec).render({ prompt: 'a', completion: 'b' }).text.endsWith('b<|endoftext|>'));
+    assert.ok(createRenderer(hf.template.spec).render({ instruction: 'a', input: '', output: 'b' }).text.endsWith('<|assistant|>b<|end|>'));
     assert.equal(readFileSync(join(dir, 'ck', 'chat_template.jinja'), 'utf8'), getPreset('byte-level').templates.chat);
     const back = loadCheckpoint(join(dir, 'ck'), { withOptimizer: false });
     assert.deepEqual(back.model, hf.config);

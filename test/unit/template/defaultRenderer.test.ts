@@ -13,19 +13,28 @@ const untrained = (x: Rendering) => {
   return out + x.text.slice(last);
 };
 
-test('alpaca: the prompt block, then output + EOS trained', () => {
-  const x = r.render({ instruction: 'Add the numbers.', input: '2 3', output: '5' });
-  assert.equal(x.text, '<|bos|>### Instruction:\nAdd the numbers.\n\n### Input:\n2 3\n\n### Response:\n5<|eos|>');
-  assert.deepEqual(trained(x), ['5<|eos|>']);
-  assert.deepEqual(x.trainSpans, [[x.text.length - '5<|eos|>'.length, x.text.length]]);
+test('alpaca: rendered as the user and assistant turns of the chat form, output + end marker trained', () => {
+  const rec = { instruction: 'Add the numbers.', input: '2 3', output: '5' };
+  const x = r.render(rec);
+  assert.equal(x.text, '<|bos|><|user|>Add the numbers.\n\n2 3<|end|><|assistant|>5<|end|>');
+  assert.deepEqual(trained(x), ['5<|end|>']);
+  assert.deepEqual(x.trainSpans, [[x.text.length - '5<|end|>'.length, x.text.length]]);
+  // The same text as the conversation the record stands for, through the chat form: one format to learn.
+  const chat = r.render({ messages: [{ role: 'user', content: 'Add the numbers.\n\n2 3' }, { role: 'assistant', content: '5' }] });
+  assert.equal(chat.text, x.text);
+  assert.deepEqual(chat.trainSpans, x.trainSpans);
+  // Its markers are single tokens: 7 tokens of markup (with the blank line) around the record's own 20 bytes.
+  assert.equal(new ByteTokenizer().encode(x.text).ids.length, 7 + 'Add the numbers.'.length + '2 3'.length + '5'.length);
 });
 
-test('alpaca without input leaves out the input block; renderPrompt stops right before the response', () => {
+test('alpaca without input leaves out the blank line and input; renderPrompt stops right before the response', () => {
   const rec = { instruction: 'Say hi.', input: '', output: 'Hi!' };
   const x = r.render(rec);
-  assert.equal(x.text, '<|bos|>### Instruction:\nSay hi.\n\n### Response:\nHi!<|eos|>');
-  assert.equal(r.renderPrompt(rec), '<|bos|>### Instruction:\nSay hi.\n\n### Response:\n');
-  assert.equal(r.renderPrompt({ instruction: 'Say hi.' }), '<|bos|>### Instruction:\nSay hi.\n\n### Response:\n');
+  assert.equal(x.text, '<|bos|><|user|>Say hi.<|end|><|assistant|>Hi!<|end|>');
+  assert.equal(r.renderPrompt(rec), '<|bos|><|user|>Say hi.<|end|><|assistant|>');
+  assert.equal(r.renderPrompt({ instruction: 'Say hi.' }), '<|bos|><|user|>Say hi.<|end|><|assistant|>');
+  const sys = r.render({ system: 'Be brief.', instruction: 'Say hi.', output: 'Hi!' });
+  assert.equal(sys.text, '<|bos|><|system|>Be brief.<|end|><|user|>Say hi.<|end|><|assistant|>Hi!<|end|>');
 });
 
 test('prompt/completion: plain concatenation, completion + EOS trained', () => {

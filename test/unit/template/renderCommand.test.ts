@@ -44,14 +44,16 @@ test('plain output marks the trained spans and reports records that cannot be re
 });
 
 test('--json --line: text, spans, tokens with their trained flag, warnings', async () => {
-  const r = await run(['data.jsonl', '-t', 'byte-level', '--line', '2', '--json', '--max-length', '40']);
+  const r = await run(['data.jsonl', '-t', 'byte-level', '--line', '2', '--json', '--max-length', '13']);
   assert.equal(r.code, 0);
   const out = JSON.parse(r.stdout);
   assert.equal(out.line, 2);
-  assert.equal(out.text, '<|bos|>### Instruction:\nAdd\n\n### Input:\n2 3\n\n### Response:\n5<|eos|>');
+  assert.equal(out.text, '<|bos|><|user|>Add\n\n2 3<|end|><|assistant|>5<|end|>');
   assert.deepEqual(out.trainSpans, [[out.text.length - 8, out.text.length]]);
+  assert.equal(out.tokens.length, 14);
   assert.equal(out.tokens.map((t: { text: string }) => t.text).join(''), out.text);
-  assert.equal(out.tokens.filter((t: { trained: boolean }) => t.trained).map((t: { text: string }) => t.text).join(''), '5<|eos|>');
+  assert.equal(out.tokens.filter((t: { trained: boolean }) => t.trained).map((t: { text: string }) => t.text).join(''), '5<|end|>');
+  // 13 tokens cut the closing <|end|>: the model would never learn to stop.
   assert.deepEqual(out.warnings.map((w: { code: string }) => w.code), ['truncated-response']);
 });
 

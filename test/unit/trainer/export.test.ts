@@ -143,8 +143,10 @@ test('an exported model renders instruction records as its run was trained (temp
   const exported = await loadModel(join(dir, 'hf'), 1);
   const prompt = rendererOf(exported.template).renderPrompt(record);
   assert.equal(prompt, rendererOf(trained.template).renderPrompt(record));
-  assert.match(prompt, /### Instruction:\nReverse the word\.\n\n### Input:\ncat/);
-  // transformers reads the chat form from chat_template.jinja; template.json names the whole template.
+  // The byte-level preset renders an instruction record as the turns of its chat form, so transformers, reading
+  // only chat_template.jinja, prompts the exported model as it was trained; template.json names the whole template
+  // (it matters for templates whose forms differ, e.g. alpaca).
+  assert.equal(prompt, '<|bos|><|user|>Reverse the word.\n\ncat<|end|><|assistant|>');
   assert.match(readFileSync(join(dir, 'hf', 'chat_template.jinja'), 'utf8'), /<\|user\|>/);
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'hf', 'template.json'), 'utf8')), { ref: 'byte-level', spec: { preset: 'byte-level' } });
   await Promise.all([trained.engine.dispose(), exported.engine.dispose()]);

@@ -32,11 +32,12 @@ test('validation errors refuse the file with file:line:column and field; skipInv
   assert.deepEqual(r.items.map((i) => i.line), [1, 3]);
 });
 
-test('the default template trains on the response and EOS only', async (t) => {
+test('the default template trains on the response, its end marker and EOS only', async (t) => {
   const file = writeJsonl(join(tempDir(t), 'd.jsonl'), [{ instruction: 'Reverse.', input: 'ab', output: 'ba' }]);
   const [item] = (await loadRecords(file, tok, defaultRenderer(), opts)).items;
   const trained = Array.from(item.example.ids).filter((_, k) => item.example.mask[k]);
-  assert.equal(tok.decode(trained), 'ba<|eos|>');
+  // <|end|> closes the turn (where generation stops); EOS after it ends the sequence, for runtimes that stop at EOS only.
+  assert.equal(tok.decode(trained), 'ba<|end|><|eos|>');
 });
 
 test('records with no response inside the context are left out and counted', async (t) => {

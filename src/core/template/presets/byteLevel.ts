@@ -22,11 +22,17 @@ const chat = `{{- bos_token }}
 {%- if add_generation_prompt %}{{- '<|assistant|>' }}{%- endif %}
 `;
 
+// An instruction record is rendered as the conversation it stands for (the instruction, a blank line and the input
+// as the user turn; the output as the assistant turn), exactly as the chat form renders those messages: one format
+// to learn, and a model tuned on instructions answers through the chat template its export carries. The markers are
+// single tokens: "### Instruction:/### Input:/### Response:" cost 46 byte tokens a record, about half of a short
+// record's tokens, and the fine-tuning time with them.
 const instruction = `{{- bos_token }}
-{%- if system %}{{ system + '\\n\\n' }}{% endif %}
-{{- '### Instruction:\\n' + instruction + '\\n\\n' }}
-{%- if input %}{{ '### Input:\\n' + input + '\\n\\n' }}{% endif %}
-{{- '### Response:\\n' + output + eos_token }}
+{%- if system %}{{ '<|system|>' + system + '<|end|>' }}{% endif %}
+{{- '<|user|>' + instruction }}
+{%- if input %}{{ '\\n\\n' + input }}{% endif %}
+{{- '<|end|><|assistant|>' }}
+{%- generation %}{{ output + '<|end|>' }}{% endgeneration %}
 `;
 
 const completion = `{{- bos_token + prompt + completion + eos_token }}
@@ -34,7 +40,7 @@ const completion = `{{- bos_token + prompt + completion + eos_token }}
 
 export const byteLevel: Preset = {
   name: 'byte-level',
-  description: 'The built-in format for the byte-level tokenizer: <|user|>…<|end|> turns, alpaca-style instructions',
+  description: 'The built-in format for the byte-level tokenizer: <|user|>…<|end|> turns; instruction records as the same turns',
   templates: { chat, instruction, completion },
   bosToken: '<|bos|>',
   eosToken: '<|eos|>',
