@@ -19,7 +19,7 @@ import { exitCodeOf, requireFile, runLive } from './trainSupport';
  */
 export const DEMO_OVERRIDES: TrainRequest['overrides'] = {
   batchSize: 8, lr: 2e-3, minLr: 2e-4, warmupSteps: 20, epochs: 0,
-  evalEvery: 0, exactMatchSamples: 100, maxNewTokens: 32, logEvery: 10, checkpointEvery: 200, seed: 1337,
+  evalEvery: 0, exactMatchSamples: 300, maxNewTokens: 32, logEvery: 10, checkpointEvery: 200, seed: 1337,
 };
 
 /** Minutes of fine-tuning the pre-trained base; the from-scratch comparison then trains as many steps. */
@@ -111,8 +111,10 @@ export const demoCommand: CliCommand = {
     say(`\nFine-tuned ${main.steps} steps (${main.reason}); ${formatDuration((Date.now() - started) / 1000)} in all, with the evaluations before and after${scratch ? ' and the comparison' : ''}.\n`);
     say(beforeAfterTable(main.before, main.after));
     const heldOut = Object.values(main.after.per_task ?? {}).reduce((n, t) => n + t.n, 0);
-    say(`\nLoss is over all ${heldOut} held-out records; exact match over the same ${Math.min(heldOut, DEMO_OVERRIDES.exactMatchSamples as number)} of them before and after`);
-    say('(every task, seen and unseen instructions; greedy decoding, stop at EOS, trimmed text).');
+    const judged = Math.min(heldOut, DEMO_OVERRIDES.exactMatchSamples as number);
+    say(judged === heldOut ? `\nLoss and exact match are over all ${heldOut} held-out records, before and after`
+      : `\nLoss is over all ${heldOut} held-out records; exact match over the same ${judged} of them before and after`);
+    say('(every task, seen and unseen instructions; greedy decoding, the answer ends at <|end|> or EOS, trimmed).');
     say('Unseen instructions are paraphrases never seen in training.\n');
     say('Generations, before → after fine-tuning:');
     for (const s of main.samples.slice(0, shown)) {
