@@ -70,8 +70,9 @@ export function exportCheckpoint(dir: string, out: string, options: { merge: boo
 export function writeExportFolder(out: string, ck: Pick<Checkpoint, 'model' | 'params' | 'tokenizer' | 'template' | 'source'>): string[] {
   // chat_template.jinja holds only the chat form; a run on instruction or completion records may have rendered them
   // through other forms (alpaca's "### Instruction:"; the byte-level preset's instruction form renders the same turns
-  // as its chat form, so such a model answers through the exported chat template). template.json keeps the whole template the run used, so
-  // this product renders the exported model's prompts exactly as it was trained (transformers ignores the file).
+  // as its chat form, so such a model answers through the exported chat template). template.json keeps the whole
+  // template the run used, so this product renders the exported model's prompts exactly as it was trained
+  // (transformers ignores the file).
   // A built-in model's checkpoint without template.json was rendered with the default, the byte-level preset.
   const saved: SavedTemplate | null = ck.template ?? (ck.source ? null : { ref: 'byte-level', spec: { preset: 'byte-level' } });
   const written = (hashes: Record<string, string>) => {
