@@ -5,7 +5,7 @@ import type { Tokenizer } from '../core/tokenizer/types';
 import type { GenerationSample, TaskScore } from '../shared/protocol/trainer';
 import type { Engine } from './engine/types';
 import { batchesOf, groupByTask } from './data';
-import { answerStopIds, answerText, generateIds, GREEDY } from './generate';
+import { greedyAnswers } from './generate';
 import { expectedResponse, promptRecord, type Item } from './prepare';
 
 export interface EvalSettings {
@@ -60,11 +60,9 @@ export async function evaluate(ctx: EvalContext, items: readonly Item[], s: Eval
     // A generation longer than the answer plus slack cannot match after trimming; stopping there saves most of the
     // time a model that has not learned EOS yet would spend.
     const budget = Math.min(s.maxNewTokens, Math.max(...expected.map((e) => tokenizer.countTokens(e))) + 8);
-    const ends = ctx.renderer.endMarkers ?? [];
-    const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecial: true });
-    const outputs = await generateIds(engine, prompts, { ...GREEDY, maxNewTokens: budget, stopIds: answerStopIds(tokenizer), stopStrings: ends, decode }, s.seqLen, undefined, ctx.shouldStop);
+    const answers = await greedyAnswers(engine, prompts, { tokenizer, endMarkers: ctx.renderer.endMarkers ?? [], maxNewTokens: budget, contextLength: s.seqLen, shouldStop: ctx.shouldStop });
     chunk.forEach((it, j) => {
-      const text = answerText(tokenizer, outputs[j], ends);
+      const text = answers[j];
       correct.set(it, text.trim() === expected[j].trim());
       if (samples.length < (s.keepSamples ?? 8)) {
         samples.push({ task: it.task, prompt: ctx.renderer.renderPrompt(promptRecord(it.record)), expected: expected[j], output: text, unseen: it.unseen });

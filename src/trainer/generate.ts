@@ -46,6 +46,21 @@ export function answerText(tok: Pick<Tokenizer, 'decode'>, ids: readonly number[
 export const GREEDY: Omit<SamplingOptions, 'maxNewTokens' | 'stopIds'> = { temperature: 0, topK: 0, topP: 1 };
 
 /**
+ * Greedy answers to prompts, as evaluation scores them: each stops at EOS or `<|end|>` (answerStopIds) or at an end
+ * marker written as text, which is cut off (answerText).
+ */
+export async function greedyAnswers(
+  engine: Pick<Engine, 'nextTokenLogits'> & Partial<Pick<Engine, 'startGeneration'>>,
+  prompts: readonly number[][],
+  o: { tokenizer: Pick<Tokenizer, 'eosId' | 'specialTokens' | 'decode'>; endMarkers: readonly string[]; maxNewTokens: number; contextLength: number; shouldStop?: () => boolean },
+): Promise<string[]> {
+  const decode = (ids: readonly number[]) => o.tokenizer.decode(ids, { skipSpecial: true });
+  const opts = { ...GREEDY, maxNewTokens: o.maxNewTokens, stopIds: answerStopIds(o.tokenizer), stopStrings: o.endMarkers, decode };
+  const outputs = await generateIds(engine, prompts, opts, o.contextLength, undefined, o.shouldStop);
+  return outputs.map((ids) => answerText(o.tokenizer, ids, o.endMarkers));
+}
+
+/**
  * Generated ids per prompt, without the stop token. `contextLength` crops the oldest tokens when a sequence outgrows it.
  * All prompts go through one batched, KV-cached session when the engine has one (every real engine does); an engine
  * with only nextTokenLogits (a test double, a remote model) gets the same loop over whole sequences.

@@ -58,9 +58,14 @@ const CALIBRATION_MAX_SECONDS = 20;
  */
 export const REPLAN_AT = [0.25, 0.5, 0.75];
 
+/** The total steps a run at `step` reaches in `secondsLeft` at `secondsPerStep` (at least one more). */
+function stepsFitting(step: number, secondsPerStep: number, secondsLeft: number): number {
+  return Math.max(step + 1, step + Math.floor(secondsLeft / secondsPerStep));
+}
+
 /** The total steps for the budget left at `recentSecondsPerStep`; the plan stands when it is within 2%. */
 export function replannedSteps(step: number, totalSteps: number, recentSecondsPerStep: number, secondsLeft: number): number {
-  const fresh = Math.max(step + 1, step + Math.floor(secondsLeft / recentSecondsPerStep));
+  const fresh = stepsFitting(step, recentSecondsPerStep, secondsLeft);
   return Math.abs(fresh - totalSteps) > 0.02 * totalSteps ? fresh : totalSteps;
 }
 
@@ -189,7 +194,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks): Promise<Train
       const measured = totalSteps === 0 && calibrationStart !== null && measuredSteps >= CALIBRATION_STEPS ? now() - calibrationStart : 0;
       if (measured > 0 && speedMeasured(measuredSteps, measured, budgetSeconds)) {
         const perStep = measured / measuredSteps;
-        totalSteps = Math.max(step + 1, step + Math.floor(budgetLeft() / perStep));
+        totalSteps = stepsFitting(step, perStep, budgetLeft());
         planned = { step, t: now(), replans: 0 };
         log(`measured ${perStep.toFixed(3)} s/step: planning ${totalSteps} steps for the ${cfg.maxMinutes}-minute budget`);
       } else if (planned && planned.replans < REPLAN_AT.length && now() - budgetStart >= REPLAN_AT[planned.replans] * budgetSeconds && step > planned.step) {

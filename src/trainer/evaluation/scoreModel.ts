@@ -6,7 +6,7 @@ import type { Tokenizer } from '../../core/tokenizer/types';
 import type { Engine } from '../engine/types';
 import { makeBatch, pairsOf, type Example } from '../data';
 import { promptIds } from '../evaluate';
-import { answerStopIds, answerText, generateIds, GREEDY } from '../generate';
+import { greedyAnswers } from '../generate';
 import { expectedResponse, type Item } from '../prepare';
 
 export interface ScoringContext {
@@ -60,11 +60,9 @@ export async function scoreModel(ctx: ScoringContext, items: readonly Item[], op
     const capped = chunk.every((it, j) => expected[j] !== null && !Array.isArray(it.record.checks));
     const budget = capped ? Math.min(opts.maxNewTokens, Math.max(...expected.map((e) => tokenizer.countTokens(e ?? ''))) + 8) : opts.maxNewTokens;
     const prompts = chunk.map((it) => promptIds(ctx, it.record));
-    const ends = ctx.renderer.endMarkers ?? [];
-    const decode = (x: readonly number[]) => tokenizer.decode(x, { skipSpecial: true });
-    const ids = await generateIds(ctx.engine, prompts, { ...GREEDY, maxNewTokens: budget, stopIds: answerStopIds(tokenizer), stopStrings: ends, decode }, ctx.contextLength, undefined, ctx.shouldStop);
+    const answers = await greedyAnswers(ctx.engine, prompts, { tokenizer, endMarkers: ctx.renderer.endMarkers ?? [], maxNewTokens: budget, contextLength: ctx.contextLength, shouldStop: ctx.shouldStop });
     stop();
-    chunk.forEach((_, j) => { out[i + j].prediction = answerText(tokenizer, ids[j], ends); });
+    chunk.forEach((_, j) => { out[i + j].prediction = answers[j]; });
     done += chunk.length;
     ctx.onProgress?.(done);
   }
